@@ -1,0 +1,302 @@
+import Foundation
+import TidingsModel
+
+/// A feed read from a document, with what the parser had to recover from.
+public struct ParsedFeed: Sendable {
+    /// The feed.
+    public var feed: Feed
+    /// Problems met and worked around; empty for a clean document.
+    public var warnings: [ParseWarning]
+    /// The character encoding the document was read in.
+    public var encoding: String
+
+    /// Creates a result.
+    public init(feed: Feed, warnings: [ParseWarning], encoding: String) {
+        self.feed = feed
+        self.warnings = warnings
+        self.encoding = encoding
+    }
+}
+
+/// Reads RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1 documents.
+///
+/// The one entry point of the parsing stage: give it bytes (all at once, or in
+/// chunks through ``FeedStreamParser``) and it detects the format by content, finds
+/// the encoding, and reads the feed in one streaming pass with libxml2.
+public enum FeedParser {
+    /// What the parser needs to know about a document besides its bytes.
+    public struct Options: Sendable {
+        /// The URL the document was fetched from: the base for relative URLs.
+        public var baseURL: String?
+        /// The HTTP `Content-Type` it was served with, whose `charset` counts.
+        public var contentType: String?
+        /// The longest text kept for one element; longer text is cut with a warning.
+        public var maxTextLength: Int
+        /// The largest JSON document accepted (JSON is not read incrementally).
+        public var maxJSONLength: Int
+
+        /// Creates options.
+        public init(
+            baseURL: String? = nil, contentType: String? = nil, maxTextLength: Int = 8 << 20,
+            maxJSONLength: Int = 64 << 20
+        ) {
+            self.baseURL = baseURL
+            self.contentType = contentType
+            self.maxTextLength = maxTextLength
+            self.maxJSONLength = maxJSONLength
+        }
+    }
+
+    /// Parses a whole document.
+    public static func parse(_ bytes: some Collection<UInt8>, options: Options = Options()) throws(FeedParsingError)
+        -> ParsedFeed
+    {
+        let parser = FeedStreamParser(options: options)
+        let array = Array(bytes)
+        let chunk = 256 * 1024
+        var offset = 0
+        array.withUnsafeBufferPointer { buffer in
+            repeat {
+                let end = min(buffer.count, offset + chunk)
+                parser.consume(UnsafeBufferPointer(rebasing: buffer[offset..<end]))
+                offset = end
+            } while offset < buffer.count
+        }
+        return try parser.finish()
+    }
+
+    /// Parses a file, reading it in chunks so memory does not grow with its size.
+    /// `onEntry`, when given, receives each entry as soon as it is read and the
+    /// result's feed then holds none, so memory stays flat for any number of entries.
+    public static func parse(
+        contentsOfFile path: String, options: Options = Options(), onEntry: ((Entry) -> Void)? = nil
+    ) throws(FeedParsingError) -> ParsedFeed {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .unreadable("cannot open \(path)")
+        }
+        defer { try? handle.close() }
+        let parser = FeedStreamParser(options: options, onEntry: onEntry)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let fd = handle.fileDescriptor
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 { throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if count == 0 { break }
+            buffer.withUnsafeBufferPointer { parser.consume(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+        }
+        return try parser.finish()
+    }
+}
+
+/// Incremental form of ``FeedParser``: feed it chunks as they arrive (from a file or
+/// a network body), then call ``finish()``.
+public final class FeedStreamParser {
+    private enum Mode {
+        case sniffing
+        case xml(XMLStreamParser)
+        case json
+        case skipping
+    }
+
+    private let options: FeedParser.Options
+    private let onEntry: ((Entry) -> Void)?
+    private var mode = Mode.sniffing
+    private var head: [UInt8] = []
+    private var transcoder: Transcoder?
+    private var repair = XMLInputRepair()
+    private var utf8: [UInt8] = []
+    private var repaired: [UInt8] = []
+    private var json: [UInt8] = []
+    private var jsonTooLarge = false
+    private var encoding = "UTF-8"
+    private var inputBytes = 0
+    private var earlyWarnings = WarningCollector()
+    private let reader: FeedDocumentReader
+
+    /// Creates a parser for one document.
+    public init(options: FeedParser.Options = FeedParser.Options(), onEntry: ((Entry) -> Void)? = nil) {
+        self.options = options
+        self.onEntry = onEntry
+        reader = FeedDocumentReader(documentURL: options.baseURL)
+        reader.maxTextLength = options.maxTextLength
+        reader.entryHandler = onEntry
+    }
+
+    /// Reads the next chunk of the document.
+    public func consume(_ chunk: UnsafeBufferPointer<UInt8>) {
+        inputBytes += chunk.count
+        switch mode {
+        case .sniffing:
+            head.append(contentsOf: chunk)
+            if head.count >= 4096 { startReading(final: false) }
+        default:
+            decode(chunk, final: false)
+        }
+    }
+
+    /// Ends the document and returns the feed.
+    public func finish() throws(FeedParsingError) -> ParsedFeed {
+        if case .sniffing = mode {
+            if head.isEmpty { throw .empty }
+            startReading(final: true)
+        } else {
+            decode(UnsafeBufferPointer(start: nil, count: 0), final: true)
+        }
+        var warnings = earlyWarnings
+        switch mode {
+        case .json:
+            if jsonTooLarge { throw .tooLarge(limit: options.maxJSONLength) }
+            let feed = try JSONFeedReader.read(json, documentURL: options.baseURL, warnings: &warnings)
+            if let onEntry { feed.entries.forEach(onEntry) }
+            return ParsedFeed(feed: feed, warnings: warnings.all, encoding: encoding)
+        case .xml:
+            reader.finish()
+            for warning in reader.warnings.all { warnings.add(warning.message, line: warning.line) }
+            guard let feed = reader.makeFeed() else {
+                let root = reader.rootName.map { "the root element is <\($0)>, not rss, RDF or feed" }
+                throw .notAFeed(root ?? "no XML element could be read")
+            }
+            return ParsedFeed(feed: feed, warnings: warnings.all, encoding: encoding)
+        case .sniffing, .skipping:
+            throw .notAFeed("no XML or JSON in the first \(min(inputBytes, 4096)) bytes")
+        }
+    }
+
+    /// Decides the encoding and the syntax from the first bytes, then starts reading.
+    private func startReading(final: Bool) {
+        let detection = CharsetDetection.detect(prefix: head, contentType: options.contentType)
+        encoding = detection.encoding
+        for warning in detection.warnings { earlyWarnings.add(warning) }
+        if !Self.isUTF8(detection.encoding) {
+            transcoder = Transcoder(from: detection.encoding)
+            if transcoder == nil {
+                earlyWarnings.add("cannot decode \(detection.encoding); read as UTF-8")
+                encoding = "UTF-8"
+            }
+        }
+        let bytes = head
+        head = []
+        bytes.withUnsafeBufferPointer { buffer in
+            let body = UnsafeBufferPointer(rebasing: buffer[min(detection.bomLength, buffer.count)...])
+            toUTF8(body, final: final) { utf8 in
+                // Skip anything before the document: whitespace, or junk such as a
+                // server's warning text printed ahead of the XML declaration.
+                let start = Self.documentStart(utf8)
+                guard let start else {
+                    mode = .skipping
+                    return
+                }
+                if start.offset > 0 && !start.whitespaceOnly {
+                    earlyWarnings.add("ignored \(start.offset) bytes of non-XML text before the document")
+                }
+                let rest = UnsafeBufferPointer(rebasing: utf8[start.offset...])
+                if start.isJSON {
+                    mode = .json
+                    appendJSON(rest)
+                } else {
+                    mode = .xml(XMLStreamParser(reader: reader))
+                    feedXML(rest, final: final)
+                }
+            }
+        }
+    }
+
+    private func decode(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool) {
+        switch mode {
+        case .json:
+            toUTF8(chunk, final: final) { appendJSON($0) }
+        case .xml:
+            toUTF8(chunk, final: final) { feedXML($0, final: final) }
+        case .sniffing, .skipping:
+            break
+        }
+    }
+
+    private func toUTF8(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard transcoder != nil else {
+            body(chunk)
+            return
+        }
+        utf8.removeAll(keepingCapacity: true)
+        if chunk.count > 0 {
+            transcoder!.convert(UnsafeRawBufferPointer(chunk), into: &utf8)
+        }
+        if final {
+            transcoder!.finish(into: &utf8)
+            if transcoder!.replacements > 0 {
+                earlyWarnings.add("\(transcoder!.replacements) byte sequences invalid in \(encoding) replaced")
+            }
+        }
+        utf8.withUnsafeBufferPointer { body($0) }
+    }
+
+    private func feedXML(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
+        guard case .xml(let parser) = mode else { return }
+        repaired.removeAll(keepingCapacity: true)
+        repair.process(bytes, final: final, into: &repaired)
+        repaired.withUnsafeBufferPointer { parser.push($0, final: final) }
+        if final { reportRepairs() }
+    }
+
+    private func appendJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard !jsonTooLarge else { return }
+        if json.count + bytes.count > options.maxJSONLength {
+            jsonTooLarge = true
+            json = []
+            return
+        }
+        json.append(contentsOf: bytes)
+    }
+
+    private func reportRepairs() {
+        let c = repair.counts
+        guard !c.isEmpty else { return }
+        func note(_ n: Int, _ what: String) {
+            if n > 0 { earlyWarnings.add("\(n) \(what)") }
+        }
+        note(c.invalidUTF8, "bytes not valid in UTF-8 read as windows-1252")
+        note(c.bareAmpersands, "bare '&' read as text")
+        note(c.htmlEntities, "HTML entities that XML does not define read as characters")
+        note(c.unknownEntities, "undefined entities kept as text")
+        note(c.invalidCharacterReferences, "character references to characters XML forbids replaced")
+        note(c.controlCharacters, "control characters XML forbids removed")
+        note(c.strayLessThan, "'<' that starts no tag read as text")
+    }
+
+    private struct DocumentStart {
+        var offset: Int
+        var isJSON: Bool
+        var whitespaceOnly: Bool
+    }
+
+    private static func documentStart(_ bytes: UnsafeBufferPointer<UInt8>) -> DocumentStart? {
+        var i = 0
+        while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
+        guard i < bytes.count else { return nil }
+        if bytes[i] == UInt8(ascii: "{") { return DocumentStart(offset: i, isJSON: true, whitespaceOnly: true) }
+        if bytes[i] == UInt8(ascii: "<") { return DocumentStart(offset: i, isJSON: false, whitespaceOnly: true) }
+        // Junk first: prefer an XML declaration, else the first thing that opens markup.
+        let declaration = Array("<?xml".utf8)
+        var firstTag: Int?
+        var j = i
+        while j < bytes.count {
+            if bytes[j] == UInt8(ascii: "<") {
+                if j + 5 <= bytes.count && Array(bytes[j..<(j + 5)]) == declaration {
+                    return DocumentStart(offset: j, isJSON: false, whitespaceOnly: false)
+                }
+                if firstTag == nil, j + 1 < bytes.count,
+                    XMLInputRepair.isNameStart(bytes[j + 1]) || bytes[j + 1] == UInt8(ascii: "!")
+                {
+                    firstTag = j
+                }
+            }
+            j += 1
+        }
+        return firstTag.map { DocumentStart(offset: $0, isJSON: false, whitespaceOnly: false) }
+    }
+
+    private static func isUTF8(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "utf-8" || lower == "utf8"
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import TidingsModel
+
+/// Turns what the reader found (``RawItem``) into the model.
+///
+/// Precedence, where several elements can give the same field (first present wins):
+///
+/// | field | entry | feed |
+/// |---|---|---|
+/// | id | `guid` › `atom:id` › `rdf:about` | — |
+/// | title | `title` › `dc:title` › `media:title` | `title` › `dc:title` |
+/// | link | `feedburner:origLink` › `link rel=alternate` (HTML type first) › RSS `link` › permalink `guid` › first `link` without rel | RSS `link` › `link rel=alternate` |
+/// | published | `pubDate` › `published` › `issued` › `dcterms:issued` › `dcterms:created` › `created` › `dc:date` | — |
+/// | updated | `updated` › `modified` › `dcterms:modified` › `dc:date` | `lastBuildDate` › `updated` › `modified` › `dc:date` › `pubDate` |
+/// | summary | `description` › `summary` › `dc:description` › `itunes:summary` › `media:description` | `description` › `subtitle` › `tagline` |
+/// | content | `content:encoded` › `content` › `xhtml:body` | — |
+/// | image | `media:content` (image) › `media:thumbnail` › `enclosure` image/* › `itunes:image` | `image/url` › `logo` › `itunes:image` › `icon` |
+/// | authors | Atom `author`/`contributor` › `author` and `dc:creator` › `itunes:author` | — |
+///
+/// The first `<img>` of the content as a last image choice belongs to the sanitizer,
+/// which parses the HTML anyway.
+enum FeedAdapter {
+    static func entry(from raw: RawItem, feedLanguage: String?) -> Entry {
+        var entry = Entry()
+        entry.id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
+        entry.idIsPermalink = raw.guid != nil && raw.guidIsPermalink
+        entry.title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { $0.plain.trimmingASCIIWhitespace() }.map(
+            String.init)
+        entry.link = link(of: raw, preferOrigLink: true)
+        if entry.link == nil, raw.guidIsPermalink, let guid = raw.guid, isWebURL(guid) {
+            entry.link = guid
+        }
+        entry.published =
+            raw.date(.pubDate) ?? raw.date(.published) ?? raw.date(.issued) ?? raw.date(.dctermsIssued)
+            ?? raw.date(.dctermsCreated) ?? raw.date(.created) ?? raw.date(.dcDate)
+        entry.updated =
+            raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dctermsModified) ?? raw.date(.dcDate)
+        let summary = raw.description ?? raw.summary ?? raw.dcDescription ?? raw.itunesSummary ?? raw.mediaDescription
+        let content = raw.contentEncoded ?? raw.content ?? raw.xhtmlBody
+        entry.summary = summary.map(\.html)
+        entry.content = content.map(\.html)
+        entry.contentBase = content?.base ?? summary?.base ?? raw.base
+        entry.image = image(of: raw)
+        entry.authors = authors(of: raw)
+        entry.categories = dedupe(raw.categories, by: \.term)
+        var enclosures = raw.enclosures
+        for link in raw.links where link.rel == "enclosure" {
+            enclosures.append(Enclosure(url: link.href, type: link.type, length: link.length))
+        }
+        entry.enclosures = dedupe(enclosures, by: \.url)
+        entry.comments = raw.comments
+        entry.language = raw.lang ?? raw.language ?? feedLanguage
+        return entry
+    }
+
+    static func feed(format: FeedFormat, channel raw: RawItem, entries: [Entry]) -> Feed {
+        var feed = Feed(format: format, entries: entries)
+        feed.title = (raw.title ?? raw.dcTitle).map { $0.plain.trimmingASCIIWhitespace() }.map(String.init)
+        feed.link = nonEmpty(raw.rssLink) ?? link(of: raw, preferOrigLink: false)
+        feed.selfLink = raw.links.first(where: { $0.rel == "self" })?.href
+        feed.subtitle = (raw.description ?? raw.summary ?? raw.dcDescription).map(\.html)
+        feed.language = raw.language ?? raw.lang
+        feed.updated =
+            raw.date(.lastBuildDate) ?? raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dcDate)
+            ?? raw.date(.pubDate)
+        feed.image = raw.imageURL ?? raw.logo ?? raw.itunesImage ?? raw.icon
+        feed.ttl = raw.ttl
+        return feed
+    }
+
+    private static func link(of raw: RawItem, preferOrigLink: Bool) -> String? {
+        if preferOrigLink, let orig = nonEmpty(raw.origLink) { return orig }
+        let alternates = raw.links.filter { $0.rel == "alternate" }
+        if let html = alternates.first(where: { $0.type == nil || $0.type!.contains("html") }) { return html.href }
+        if let first = alternates.first { return first.href }
+        if let rss = nonEmpty(raw.rssLink) { return rss }
+        return nil
+    }
+
+    private static func image(of raw: RawItem) -> String? {
+        let candidates = raw.media.filter { !$0.isThumbnail }
+        if let content = candidates.first(where: { isImage(type: $0.type, medium: $0.medium, url: $0.url) }) {
+            return content.url
+        }
+        if let thumbnail = raw.media.first(where: \.isThumbnail) { return thumbnail.url }
+        if let enclosure = raw.enclosures.first(where: { $0.type?.lowercased().hasPrefix("image/") ?? false }) {
+            return enclosure.url
+        }
+        if let link = raw.links.first(where: { $0.rel == "enclosure" && ($0.type?.hasPrefix("image/") ?? false) }) {
+            return link.href
+        }
+        return raw.itunesImage
+    }
+
+    private static func isImage(type: String?, medium: String?, url: String) -> Bool {
+        if let medium { return medium.lowercased() == "image" }
+        if let type { return type.lowercased().hasPrefix("image/") }
+        let path = url.split(separator: "?", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+        return [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].contains(where: { path.hasSuffix($0) })
+    }
+
+    private static func authors(of raw: RawItem) -> [Author] {
+        if !raw.authors.isEmpty { return raw.authors }
+        var result = raw.rssAuthors.map(parsePerson)
+        result += raw.dcCreators.map(parsePerson)
+        if result.isEmpty, let itunes = nonEmpty(raw.itunesAuthor) { result.append(Author(name: itunes)) }
+        return dedupe(result, by: { $0 })
+    }
+
+    /// Reads `jo@example.com (Jo Doe)`, `Jo Doe <jo@example.com>`, a bare address or a
+    /// bare name.
+    static func parsePerson(_ text: String) -> Author {
+        let text = String(text.trimmingASCIIWhitespace())
+        guard let at = text.firstIndex(of: "@") else { return Author(name: text.isEmpty ? nil : text) }
+        let separators: Set<Character> = [" ", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\"", "\t", "\n"]
+        var start = at
+        while start > text.startIndex, !separators.contains(text[text.index(before: start)]) {
+            start = text.index(before: start)
+        }
+        var end = at
+        while end < text.endIndex, !separators.contains(text[end]) { end = text.index(after: end) }
+        var email = String(text[start..<end])
+        if email.lowercased().hasPrefix("mailto:") { email.removeFirst(7) }
+        let rest = text[..<start] + text[end...]
+        let restString = String(rest).replacingOccurrences(of: "<>", with: "").replacingOccurrences(of: "()", with: "")
+        var name = String(restString.trimmingASCIIWhitespace())
+        if name.hasPrefix("(") && name.hasSuffix(")") || name.hasPrefix("<") && name.hasSuffix(">") {
+            name = String(name.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        }
+        return Author(name: name.isEmpty ? nil : name, email: email.isEmpty ? nil : email)
+    }
+
+    static func isWebURL(_ s: String) -> Bool {
+        let scheme = URLResolver.scheme(of: s)
+        return scheme == "http" || scheme == "https"
+    }
+
+    private static func nonEmpty(_ s: String?) -> String? {
+        guard let s, !s.isEmpty else { return nil }
+        return s
+    }
+
+    private static func dedupe<T, K: Hashable>(_ items: [T], by key: (T) -> K) -> [T] {
+        guard items.count > 1 else { return items }
+        var seen = Set<K>()
+        return items.filter { seen.insert(key($0)).inserted }
+    }
+}

@@ -1,0 +1,632 @@
+import CLibXML2
+import Foundation
+import TidingsModel
+
+/// The SAX2 event handler that reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 in one
+/// pass straight into ``RawItem`` values, one entry at a time.
+///
+/// Core element names are read the same way in every format (an RSS `link` with an
+/// `href` is an Atom link), as feedparser does, because real feeds mix them. Text is
+/// only collected inside elements that are kept; markup inside a kept element (Atom
+/// XHTML, or HTML an RSS publisher forgot to escape) is written back as HTML.
+final class FeedDocumentReader {
+    private enum Scope: UInt8 { case document, channel, entry, person, image, ignore }
+    private enum Opens: UInt8 { case nothing, entry, person }
+
+    private struct Frame {
+        var tag: Tag
+        var name: UnsafePointer<UInt8>?
+        var base: String?
+        var lang: String?
+        var scope: Scope
+        var opens: Opens
+    }
+
+    private enum Field: Equatable {
+        case title, dcTitle, mediaTitle, rssLink, guid, atomID, description, dcDescription, summary
+        case contentEncoded, content, xhtmlBody, itunesSummary, mediaDescription
+        case date(DateSource)
+        case rssAuthor, dcCreator, itunesAuthor, category, personName, personEmail, personURI, personText
+        case origLink, comments, commentRss, language, imageURL, logo, icon, ttl, itunesImageText
+    }
+
+    private struct Capture {
+        var field: Field
+        var kind: TextKind
+        var depth: Int
+        var base: String?
+        var escapeText: Bool
+        var sawChild = false
+        var topLevelChildren = 0
+        var textOutsideChildren = false
+        var scheme: String?
+        var isPermalink = true
+        var base64 = false
+    }
+
+    /// The URL the document was read from, for relative references.
+    let documentURL: String?
+    /// The detected format, once the root element was seen.
+    private(set) var format: FeedFormat?
+    /// The name of the root element.
+    private(set) var rootName: String?
+    private(set) var sawFeedElement = false
+    private(set) var entries: [Entry] = []
+    private(set) var channel = RawItem()
+    var warnings = WarningCollector()
+    var parserContext: xmlParserCtxtPtr?
+    /// The longest text kept for one element.
+    var maxTextLength = 8 << 20
+    /// When set, receives each entry instead of ``entries`` keeping it.
+    var entryHandler: ((Entry) -> Void)?
+    private(set) var entryCount = 0
+
+    private var stack: [Frame] = []
+    private var current: RawItem?
+    private var person: Author?
+    private var personIsContributor = false
+    private var capture: Capture?
+    private var text: [UInt8] = []
+    private var pendingEndTag: String?
+    private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
+    private var tagCache: [TagKey: (String, Tag)] = [:]
+
+    private struct TagKey: Hashable {
+        var name: UnsafePointer<UInt8>
+        var ns: Namespace
+    }
+
+    init(documentURL: String?) {
+        self.documentURL = documentURL
+        text.reserveCapacity(64 * 1024)
+    }
+
+    // MARK: SAX events
+
+    func startElement(
+        localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?,
+        attributes: Attributes
+    ) {
+        if let cap = capture {
+            if cap.field == .personText {
+                capture = nil
+            } else {
+                startChildOfCapture(localname: localname, prefix: prefix, attributes: attributes)
+                return
+            }
+        }
+        let ns = namespace(uri: uri, prefix: prefix)
+        let tag = self.tag(localname, ns: ns)
+        let parent = stack.last
+        var frame = Frame(
+            tag: tag, name: localname, base: parent?.base ?? documentURL, lang: parent?.lang,
+            scope: parent?.scope ?? .document, opens: .nothing)
+        for attribute in attributes where attribute.isXMLNamespace {
+            if attribute.localnameEquals("base") {
+                frame.base = URLResolver.resolve(attribute.value, against: frame.base)
+            } else if attribute.localnameEquals("lang") {
+                let lang = attribute.value.trimmingASCIIWhitespace()
+                frame.lang = lang.isEmpty ? nil : String(lang)
+            }
+        }
+        if stack.isEmpty { detectFormat(tag: tag, localname: localname, uri: uri, attributes: attributes) }
+        defer { stack.append(frame) }
+
+        let isAtom = ns == .atom || (ns == .core && (format == .atom10 || format == .atom03))
+        switch frame.scope {
+        case .ignore:
+            return
+        case .image:
+            if tag == .url { beginCapture(.imageURL, .plain, frame) }
+            return
+        case .person:
+            switch tag {
+            case .name: beginCapture(.personName, .plain, frame)
+            case .email: beginCapture(.personEmail, .plain, frame)
+            case .uri, .url: beginCapture(.personURI, .plain, frame)
+            default: frame.scope = .ignore
+            }
+            return
+        case .document, .channel, .entry:
+            break
+        }
+        let inEntry = frame.scope == .entry
+
+        switch tag {
+        case .item, .entry:
+            if inEntry {
+                frame.scope = .ignore
+                return
+            }
+            sawFeedElement = true
+            if format == nil { inferFormat(atom: tag == .entry) }
+            var item = RawItem()
+            item.base = frame.base
+            item.lang = frame.lang
+            if let about = attributes.value(named: "about") {
+                item.rdfAbout = URLResolver.resolve(about, against: frame.base)
+            }
+            current = item
+            frame.scope = .entry
+            frame.opens = .entry
+        case .channel, .feed:
+            sawFeedElement = true
+            if format == nil { inferFormat(atom: tag == .feed) }
+            if frame.scope == .document {
+                frame.scope = .channel
+                if channel.lang == nil { channel.lang = frame.lang }
+                channel.base = frame.base
+            }
+        case .rss, .rdfRoot:
+            break
+        case .image:
+            if inEntry {
+                if let url = attributes.value(named: "url") ?? attributes.value(named: "href") {
+                    current?.media.append(
+                        RawMedia(url: URLResolver.resolve(url, against: frame.base), type: nil, medium: "image", isThumbnail: false))
+                }
+                frame.scope = .ignore
+            } else {
+                frame.scope = .image
+            }
+        case .textInput, .source, .contributor, .info, .rights, .copyright:
+            frame.scope = .ignore
+        case .title:
+            beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame)
+        case .link:
+            if let href = attributes.value(named: "href") {
+                let rel = attributes.value(named: "rel")?.trimmingASCIIWhitespace().lowercased() ?? "alternate"
+                let link = RawLink(
+                    href: URLResolver.resolve(href, against: frame.base), rel: rel.isEmpty ? "alternate" : rel,
+                    type: attributes.value(named: "type")?.lowercased(),
+                    length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
+                if inEntry { current?.links.append(link) } else { channel.links.append(link) }
+                frame.scope = .ignore
+            } else {
+                beginCapture(.rssLink, .plain, frame)
+            }
+        case .description:
+            beginCapture(.description, .html, frame)
+        case .summary:
+            beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame)
+        case .subtitle, .tagline:
+            if !inEntry { beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame) }
+        case .content:
+            if attributes.value(named: "src") != nil {
+                frame.scope = .ignore
+                return
+            }
+            let mode = attributes.value(named: "mode")?.lowercased()
+            let kind = atomKind(attributes)
+            if mode == "base64" {
+                beginCapture(.content, kind, frame)
+                capture?.base64 = true
+            } else if kind == .plain, let type = attributes.value(named: "type")?.lowercased(),
+                !type.hasPrefix("text"), type != "plain", !type.hasSuffix("xml")
+            {
+                // Base64 media (an image, say) in an Atom content element: not text.
+                frame.scope = .ignore
+            } else {
+                beginCapture(.content, mode == "escaped" && kind == .plain ? .html : kind, frame)
+            }
+        case .contentEncoded:
+            beginCapture(.contentEncoded, .html, frame)
+        case .body:
+            beginCapture(.xhtmlBody, .xhtml, frame)
+        case .guid:
+            beginCapture(.guid, .plain, frame)
+            if let permalink = attributes.value(named: "isPermaLink") {
+                capture?.isPermalink = permalink.trimmingASCIIWhitespace().lowercased() != "false"
+            }
+        case .id:
+            beginCapture(.atomID, .plain, frame)
+        case .pubDate: beginCapture(.date(.pubDate), .plain, frame)
+        case .updated: beginCapture(.date(.updated), .plain, frame)
+        case .published: beginCapture(.date(.published), .plain, frame)
+        case .issued: beginCapture(.date(.issued), .plain, frame)
+        case .modified: beginCapture(.date(.modified), .plain, frame)
+        case .created: beginCapture(.date(.created), .plain, frame)
+        case .lastBuildDate: beginCapture(.date(.lastBuildDate), .plain, frame)
+        case .dcDate: beginCapture(.date(.dcDate), .plain, frame)
+        case .dctermsIssued: beginCapture(.date(.dctermsIssued), .plain, frame)
+        case .dctermsCreated: beginCapture(.date(.dctermsCreated), .plain, frame)
+        case .dctermsModified: beginCapture(.date(.dctermsModified), .plain, frame)
+        case .author:
+            frame.scope = .person
+            frame.opens = .person
+            person = Author()
+            personIsContributor = false
+            beginCapture(.personText, .plain, frame)
+        case .managingEditor, .webMaster:
+            frame.scope = .ignore
+        case .category:
+            if let term = attributes.value(named: "term") {
+                let value = String(term.trimmingASCIIWhitespace())
+                if !value.isEmpty {
+                    let category = Category(
+                        term: value, scheme: attributes.value(named: "scheme"), label: attributes.value(named: "label"))
+                    if inEntry { current?.categories.append(category) } else { channel.categories.append(category) }
+                }
+                frame.scope = .ignore
+            } else {
+                beginCapture(.category, .plain, frame)
+                capture?.scheme = attributes.value(named: "domain")
+            }
+        case .dcSubject:
+            beginCapture(.category, .plain, frame)
+        case .enclosure:
+            if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
+                let enclosure = Enclosure(
+                    url: URLResolver.resolve(url, against: frame.base),
+                    type: attributes.value(named: "type").map { String($0.trimmingASCIIWhitespace()) },
+                    length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
+                if inEntry { current?.enclosures.append(enclosure) }
+            }
+            frame.scope = .ignore
+        case .comments: beginCapture(.comments, .plain, frame)
+        case .wfwCommentRss: beginCapture(.commentRss, .plain, frame)
+        case .language, .dcLanguage: beginCapture(.language, .plain, frame)
+        case .ttl: beginCapture(.ttl, .plain, frame)
+        case .logo: beginCapture(.logo, .plain, frame)
+        case .icon: beginCapture(.icon, .plain, frame)
+        case .dcCreator, .dcAuthor: beginCapture(.dcCreator, .plain, frame)
+        case .dcTitle: beginCapture(.dcTitle, .guess, frame)
+        case .dcDescription: beginCapture(.dcDescription, .guess, frame)
+        case .mediaContent, .mediaThumbnail:
+            if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
+                let media = RawMedia(
+                    url: URLResolver.resolve(url, against: frame.base),
+                    type: attributes.value(named: "type")?.lowercased(),
+                    medium: attributes.value(named: "medium")?.lowercased(),
+                    isThumbnail: tag == .mediaThumbnail)
+                if inEntry { current?.media.append(media) }
+            }
+        case .mediaGroup:
+            break
+        case .mediaTitle:
+            beginCapture(.mediaTitle, attributes.value(named: "type") == "html" ? .html : .plain, frame)
+        case .mediaDescription:
+            beginCapture(.mediaDescription, attributes.value(named: "type") == "html" ? .html : .plain, frame)
+        case .itunesImage:
+            if let href = attributes.value(named: "href") ?? attributes.value(named: "url") {
+                let url = URLResolver.resolve(href, against: frame.base)
+                if inEntry { current?.itunesImage = url } else { channel.itunesImage = url }
+                frame.scope = .ignore
+            } else {
+                beginCapture(.itunesImageText, .plain, frame)
+            }
+        case .itunesAuthor: beginCapture(.itunesAuthor, .plain, frame)
+        case .itunesSummary: beginCapture(.itunesSummary, .plain, frame)
+        case .feedburnerOrigLink: beginCapture(.origLink, .plain, frame)
+        case .url, .name, .email, .uri, .div, .other:
+            break
+        }
+    }
+
+    func endElement() {
+        if let name = pendingEndTag {
+            pendingEndTag = nil
+            // libxml2 reports a mismatched end tag as the end of the innermost element;
+            // close up to the element the tag really names, or ignore a stray one.
+            guard let index = stack.lastIndex(where: { frame in
+                frame.name.map { String(cString: $0) == name } ?? false
+            })
+            else { return }
+            while stack.count > index { popFrame() }
+            return
+        }
+        popFrame()
+    }
+
+    func characters(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        guard capture != nil else { return }
+        var buffer = UnsafeBufferPointer(start: bytes, count: count)
+        if text.count + count > maxTextLength {
+            if text.count >= maxTextLength { return }
+            buffer = UnsafeBufferPointer(start: bytes, count: maxTextLength - text.count)
+            warnings.add("text longer than \(maxTextLength) bytes cut", line: currentLine)
+        }
+        if stack.count - 1 == capture!.depth && capture!.sawChild && !capture!.textOutsideChildren {
+            if buffer.contains(where: { $0 != 32 && $0 != 10 && $0 != 9 && $0 != 13 }) {
+                capture!.textOutsideChildren = true
+            }
+        }
+        if capture!.escapeText {
+            appendEscaped(buffer)
+        } else {
+            text.append(contentsOf: buffer)
+        }
+    }
+
+    /// Called for libxml2 errors; remembers what an end-tag mismatch really closed.
+    func noteMismatchedEndTag(_ name: String?) {
+        pendingEndTag = name
+    }
+
+    /// Closes whatever a truncated document left open.
+    func finish() {
+        while !stack.isEmpty { popFrame() }
+    }
+
+    /// The feed read so far, or nil when nothing feed-like was seen.
+    func makeFeed() -> Feed? {
+        guard let format, sawFeedElement || entryCount > 0 || channel.title != nil else { return nil }
+        return FeedAdapter.feed(format: format, channel: channel, entries: entries)
+    }
+
+    // MARK: Structure
+
+    private func popFrame() {
+        guard let frame = stack.popLast() else { return }
+        if let cap = capture {
+            if stack.count == cap.depth {
+                finishCapture()
+            } else if stack.count > cap.depth {
+                if let name = frame.name, !Self.isVoidElement(name) {
+                    text.append(contentsOf: Array("</".utf8))
+                    text.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
+                    text.append(UInt8(ascii: ">"))
+                }
+                return
+            }
+        }
+        switch frame.opens {
+        case .nothing:
+            break
+        case .entry:
+            if let item = current {
+                let entry = FeedAdapter.entry(from: item, feedLanguage: channel.language ?? channel.lang)
+                entryCount += 1
+                if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
+            }
+            current = nil
+        case .person:
+            if let found = person, found.name != nil || found.email != nil || found.uri != nil {
+                if current != nil { current!.authors.append(found) } else { channel.authors.append(found) }
+            }
+            person = nil
+        }
+    }
+
+    private func detectFormat(tag: Tag, localname: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?, attributes: Attributes) {
+        rootName = String(cString: localname)
+        let uriString = uri.map { String(cString: $0) } ?? ""
+        switch tag {
+        case .rss:
+            let version = attributes.value(named: "version")?.trimmingASCIIWhitespace() ?? ""
+            format = version.hasPrefix("0.9") ? .rss09x : .rss20
+        case .rdfRoot:
+            format = .rss10
+        case .feed:
+            if uriString.hasPrefix("http://purl.org/atom/ns") || attributes.value(named: "version") == "0.3" {
+                format = .atom03
+            } else {
+                format = .atom10
+            }
+        case .channel:
+            format = .rss20
+        default:
+            break
+        }
+    }
+
+    private func inferFormat(atom: Bool) {
+        format = atom ? .atom10 : .rss20
+        warnings.add("the root element <\(rootName ?? "?")> is not a feed root; read the feed elements inside it")
+    }
+
+    /// RSS 0.90 documents are RDF with their own namespace.
+    func noteRSS090() {
+        if format == .rss10 { format = .rss09x }
+    }
+
+    // MARK: Text capture
+
+    private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame) {
+        text.removeAll(keepingCapacity: true)
+        capture = Capture(field: field, kind: kind, depth: stack.count, base: frame.base, escapeText: kind == .xhtml)
+    }
+
+    private func atomKind(_ attributes: Attributes) -> TextKind {
+        guard let type = attributes.value(named: "type")?.trimmingASCIIWhitespace().lowercased() else {
+            return attributes.value(named: "mode")?.lowercased() == "escaped" ? .html : .plain
+        }
+        switch type {
+        case "html", "text/html": return .html
+        case "xhtml", "application/xhtml+xml": return .xhtml
+        default: return .plain
+        }
+    }
+
+    private func startChildOfCapture(localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, attributes: Attributes) {
+        let parent = stack.last
+        if capture!.kind == .plain || capture!.kind == .guess {
+            if !capture!.sawChild {
+                // Text that turns out to hold markup: what came before is text in it.
+                let before = text
+                text.removeAll(keepingCapacity: true)
+                before.withUnsafeBufferPointer { appendEscaped($0) }
+                capture!.escapeText = true
+                capture!.kind = .html
+            }
+        }
+        if stack.count - 1 == capture!.depth { capture!.topLevelChildren += 1 }
+        capture!.sawChild = true
+        text.append(UInt8(ascii: "<"))
+        text.append(contentsOf: UnsafeBufferPointer(start: localname, count: strlen(localname)))
+        for attribute in attributes {
+            text.append(UInt8(ascii: " "))
+            if let p = attribute.prefix {
+                text.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(p)))
+                text.append(UInt8(ascii: ":"))
+            }
+            text.append(contentsOf: UnsafeBufferPointer(start: attribute.localname, count: strlen(attribute.localname)))
+            text.append(contentsOf: Array("=\"".utf8))
+            for c in attribute.valueBytes {
+                switch c {
+                case UInt8(ascii: "&"): text.append(contentsOf: Array("&amp;".utf8))
+                case UInt8(ascii: "\""): text.append(contentsOf: Array("&quot;".utf8))
+                default: text.append(c)
+                }
+            }
+            text.append(UInt8(ascii: "\""))
+        }
+        text.append(UInt8(ascii: ">"))
+        stack.append(
+            Frame(tag: .other, name: localname, base: parent?.base, lang: parent?.lang, scope: .ignore, opens: .nothing))
+    }
+
+    private func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
+        for c in buffer {
+            switch c {
+            case UInt8(ascii: "&"): text.append(contentsOf: Array("&amp;".utf8))
+            case UInt8(ascii: "<"): text.append(contentsOf: Array("&lt;".utf8))
+            case UInt8(ascii: ">"): text.append(contentsOf: Array("&gt;".utf8))
+            default: text.append(c)
+            }
+        }
+    }
+
+    private func finishCapture() {
+        guard let cap = capture else { return }
+        capture = nil
+        var value = String(decoding: text, as: UTF8.self)
+        if cap.base64 {
+            if let data = Data(
+                base64Encoded: String(value.filter { !$0.isWhitespace }), options: .ignoreUnknownCharacters)
+            {
+                value = String(decoding: data, as: UTF8.self)
+            }
+        }
+        let trimmed = String(value.trimmingASCIIWhitespace())
+        if cap.kind == .xhtml && cap.topLevelChildren == 1 && !cap.textOutsideChildren {
+            value = Self.unwrapDiv(trimmed)
+        } else {
+            value = trimmed
+        }
+        let textValue = TextValue(text: value, kind: cap.kind, base: cap.base)
+        let inEntry = current != nil
+        func url() -> String? {
+            value.isEmpty ? nil : URLResolver.resolve(value, against: cap.base)
+        }
+
+        switch cap.field {
+        case .personName: person?.name = value.isEmpty ? nil : HTMLText.collapseWhitespace(value)
+        case .personEmail: person?.email = value.isEmpty ? nil : value
+        case .personURI: person?.uri = url()
+        case .personText:
+            if !value.isEmpty {
+                if inEntry { current!.rssAuthors.append(value) } else { channel.rssAuthors.append(value) }
+            }
+        case .imageURL: channel.imageURL = url()
+        default:
+            if inEntry {
+                assign(cap, textValue, url: url, to: &current!)
+            } else {
+                assign(cap, textValue, url: url, to: &channel)
+            }
+        }
+    }
+
+    private func assign(_ cap: Capture, _ value: TextValue, url: () -> String?, to item: inout RawItem) {
+        let isEmpty = value.text.isEmpty
+        switch cap.field {
+        case .title: if item.title == nil { item.title = value }
+        case .dcTitle: if item.dcTitle == nil { item.dcTitle = value }
+        case .mediaTitle: if item.mediaTitle == nil, !isEmpty { item.mediaTitle = value }
+        case .rssLink: if item.rssLink == nil { item.rssLink = url() }
+        case .guid:
+            if item.guid == nil, !isEmpty {
+                item.guid = value.text
+                item.guidIsPermalink = cap.isPermalink
+                if cap.isPermalink, FeedAdapter.isWebURL(URLResolver.resolve(value.text, against: cap.base)) {
+                    item.guid = URLResolver.resolve(value.text, against: cap.base)
+                }
+            }
+        case .atomID: if item.atomID == nil, !isEmpty { item.atomID = value.text }
+        case .description: if item.description == nil { item.description = value }
+        case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
+        case .summary: if item.summary == nil { item.summary = value }
+        case .contentEncoded: if item.contentEncoded == nil { item.contentEncoded = value }
+        case .content: if item.content == nil { item.content = value }
+        case .xhtmlBody: if item.xhtmlBody == nil { item.xhtmlBody = value }
+        case .itunesSummary: if item.itunesSummary == nil { item.itunesSummary = value }
+        case .mediaDescription: if item.mediaDescription == nil, !isEmpty { item.mediaDescription = value }
+        case .date(let source):
+            guard !isEmpty else { return }
+            if let date = FeedDate.parse(value.text) {
+                item.dates.append((source, date))
+            } else {
+                warnings.add("unreadable date \"\(value.text.prefix(60))\"", line: currentLine)
+            }
+        case .rssAuthor: if !isEmpty { item.rssAuthors.append(value.text) }
+        case .dcCreator: if !isEmpty { item.dcCreators.append(value.text) }
+        case .itunesAuthor: if item.itunesAuthor == nil, !isEmpty { item.itunesAuthor = value.text }
+        case .category:
+            let term = HTMLText.collapseWhitespace(value.text)
+            if !term.isEmpty { item.categories.append(Category(term: term, scheme: cap.scheme)) }
+        case .origLink: if item.origLink == nil { item.origLink = url() }
+        case .comments: if item.comments == nil { item.comments = url() }
+        case .commentRss: if item.commentRss == nil { item.commentRss = url() }
+        case .language: if item.language == nil, !isEmpty { item.language = value.text }
+        case .logo: if item.logo == nil { item.logo = url() }
+        case .icon: if item.icon == nil { item.icon = url() }
+        case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url() }
+        case .ttl: item.ttl = Int(value.text)
+        case .personName, .personEmail, .personURI, .personText, .imageURL:
+            break
+        }
+    }
+
+    private static func unwrapDiv(_ html: String) -> String {
+        guard html.hasPrefix("<div"), html.hasSuffix("</div>"), let close = html.firstIndex(of: ">") else {
+            return html
+        }
+        let inner = html[html.index(after: close)..<html.index(html.endIndex, offsetBy: -6)]
+        return String(inner.trimmingASCIIWhitespace())
+    }
+
+    private static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    ]
+
+    private static func isVoidElement(_ name: UnsafePointer<UInt8>) -> Bool {
+        let length = strlen(name)
+        guard length <= 6 else { return false }
+        return voidElements.contains(String(cString: name))
+    }
+
+    var currentLine: Int? {
+        guard let ctxt = parserContext else { return nil }
+        return Int(xmlSAX2GetLineNumber(ctxt))
+    }
+
+    // MARK: Names
+
+    private func namespace(uri: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?) -> Namespace {
+        if uri == nil && prefix == nil { return .core }
+        for entry in nsCache where entry.pointer == uri && entry.prefix == prefix { return entry.ns }
+        let uriString = uri.map { String(cString: $0) }
+        let ns = Namespace.resolve(uri: uriString, prefix: prefix.map { String(cString: $0) })
+        if let uriString, uriString.hasPrefix("http://my.netscape.com/rdf/simple/0.9") { noteRSS090() }
+        // Names and URIs come from the parser's dictionary, so pointers are stable
+        // for the document's lifetime.
+        if nsCache.count < 32 { nsCache.append((uri, prefix, ns)) }
+        return ns
+    }
+
+    private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
+        let key = TagKey(name: localname, ns: ns)
+        if let cached = tagCache[key] { return cached.1 }
+        var name = String(cString: localname)
+        var resolvedNS = ns
+        // An undeclared prefix can leave "prefix:name" as the local name.
+        if ns == .core, let colon = name.firstIndex(of: ":") {
+            resolvedNS = Namespace.resolve(uri: nil, prefix: String(name[..<colon]))
+            name = String(name[name.index(after: colon)...])
+        }
+        let tag = Tag.resolve(namespace: resolvedNS, name: name)
+        if tagCache.count < 4096 { tagCache[key] = (name, tag) }
+        return tag
+    }
+}

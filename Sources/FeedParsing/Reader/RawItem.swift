@@ -1,0 +1,108 @@
+import Foundation
+import TidingsModel
+
+/// How a text construct's characters are to be read.
+enum TextKind: Sendable {
+    /// Plain text (Atom `type="text"`, most RSS fields).
+    case plain
+    /// HTML, escaped or in CDATA (RSS `description`, Atom `type="html"`).
+    case html
+    /// Inline XHTML markup, already serialized as HTML.
+    case xhtml
+    /// RSS text whose kind the publisher did not say: HTML if it looks like HTML.
+    case guess
+}
+
+/// A text construct as read, before it is turned into plain text or HTML.
+struct TextValue: Sendable {
+    var text: String
+    var kind: TextKind
+    /// The base URL in scope where the text was found.
+    var base: String?
+
+    /// The value as HTML.
+    var html: String {
+        switch kind {
+        case .html, .xhtml: return text
+        case .plain: return HTMLText.escape(text)
+        case .guess: return HTMLText.looksLikeHTML(text) ? text : HTMLText.escape(text)
+        }
+    }
+
+    /// The value as plain text.
+    var plain: String {
+        switch kind {
+        case .plain: return text
+        case .html, .xhtml: return HTMLText.plainText(fromHTML: text)
+        case .guess: return HTMLText.looksLikeHTML(text) ? HTMLText.plainText(fromHTML: text) : text
+        }
+    }
+}
+
+/// Which element a date came from; the adapter picks by this.
+enum DateSource: UInt8, Sendable {
+    case pubDate, dcDate, issued, created, modified, published, updated, lastBuildDate
+    case dctermsIssued, dctermsCreated, dctermsModified
+}
+
+/// An Atom-style `link` element.
+struct RawLink: Sendable {
+    var href: String
+    var rel: String
+    var type: String?
+    var length: Int64?
+}
+
+/// A Media RSS `content` or `thumbnail`.
+struct RawMedia: Sendable {
+    var url: String
+    var type: String?
+    var medium: String?
+    var isThumbnail: Bool
+}
+
+/// Everything the reader found for one `item`/`entry` or for the channel/feed
+/// itself, in the shape of the source elements. ``FeedAdapter`` turns it into the
+/// model, with the precedence between competing elements written down there.
+struct RawItem: Sendable {
+    var title: TextValue?
+    var dcTitle: TextValue?
+    var mediaTitle: TextValue?
+    var rssLink: String?
+    var links: [RawLink] = []
+    var guid: String?
+    var guidIsPermalink = true
+    var atomID: String?
+    var rdfAbout: String?
+    var description: TextValue?
+    var dcDescription: TextValue?
+    var summary: TextValue?
+    var contentEncoded: TextValue?
+    var content: TextValue?
+    var xhtmlBody: TextValue?
+    var itunesSummary: TextValue?
+    var mediaDescription: TextValue?
+    var dates: [(DateSource, Date)] = []
+    var authors: [Author] = []
+    var rssAuthors: [String] = []
+    var dcCreators: [String] = []
+    var itunesAuthor: String?
+    var categories: [Category] = []
+    var enclosures: [Enclosure] = []
+    var media: [RawMedia] = []
+    var itunesImage: String?
+    var origLink: String?
+    var comments: String?
+    var commentRss: String?
+    var language: String?
+    var lang: String?
+    var imageURL: String?
+    var logo: String?
+    var icon: String?
+    var ttl: Int?
+    var base: String?
+
+    func date(_ source: DateSource) -> Date? {
+        dates.first(where: { $0.0 == source })?.1
+    }
+}

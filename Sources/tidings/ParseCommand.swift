@@ -1,0 +1,103 @@
+import ArgumentParser
+import FeedParsing
+import Foundation
+import TidingsModel
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `tidings parse FILE|URL`: prints the feed as the JSON of the command-line contract.
+struct ParseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse a feed file or URL and print it as JSON.",
+        discussion: """
+            Prints one JSON object: format, title, link and entries (id, title, link, \
+            published, updated, summary, content, image, authors, categories, enclosures). \
+            Warnings about recovered problems go to standard error; the exit status is \
+            non-zero only when no feed could be read.
+            """
+    )
+
+    @Argument(help: "A feed file, or an http(s) URL. With --count-only, any number of files.")
+    var inputs: [String]
+
+    @Option(help: "The URL the document was served from, for relative links (default: the URL given).")
+    var baseURL: String?
+
+    @Option(help: "The HTTP Content-Type the document was served with, e.g. 'text/xml; charset=iso-8859-1'.")
+    var contentType: String?
+
+    @Flag(help: "Parse every input into the model and print only counts (for benchmarks).")
+    var countOnly = false
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give a feed file or URL") }
+        if inputs.count > 1 && !countOnly { throw ValidationError("give one feed file or URL (or use --count-only)") }
+    }
+
+    func run() async throws {
+        if countOnly {
+            try runCountOnly()
+            return
+        }
+        let input = inputs[0]
+        let result: ParsedFeed
+        do {
+            if let scheme = URLResolver.scheme(of: input), scheme == "http" || scheme == "https" {
+                result = try await parseURL(input)
+            } else {
+                let options = FeedParser.Options(baseURL: baseURL, contentType: contentType)
+                result = try FeedParser.parse(contentsOfFile: input, options: options)
+            }
+        } catch let error as FeedParsingError {
+            printError("tidings: error: \(input): \(error)")
+            throw ExitCode(1)
+        }
+        for warning in result.warnings {
+            printError("tidings: warning: \(input): \(warning)")
+        }
+        print(FeedJSON.encode(result.feed))
+    }
+
+    private func parseURL(_ input: String) async throws -> ParsedFeed {
+        guard let url = URL(string: input) else {
+            throw FeedParsingError.unreadable("not a valid URL: \(input)")
+        }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(from: url)
+        } catch {
+            throw FeedParsingError.unreadable("cannot fetch: \(error.localizedDescription)")
+        }
+        let http = response as? HTTPURLResponse
+        if let status = http?.statusCode, !(200..<300).contains(status) {
+            throw FeedParsingError.unreadable("the server answered HTTP \(status)")
+        }
+        let options = FeedParser.Options(
+            baseURL: baseURL ?? response.url?.absoluteString ?? input,
+            contentType: contentType ?? http?.value(forHTTPHeaderField: "Content-Type"))
+        return try FeedParser.parse(data, options: options)
+    }
+
+    private func runCountOnly() throws {
+        var files = 0
+        var entries = 0
+        var bytes = 0
+        var failures = 0
+        for path in inputs {
+            let options = FeedParser.Options(baseURL: baseURL, contentType: contentType)
+            do {
+                _ = try FeedParser.parse(contentsOfFile: path, options: options) { _ in entries += 1 }
+                files += 1
+            } catch {
+                failures += 1
+                printError("tidings: error: \(path): \(error)")
+            }
+            bytes += (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+        print("files=\(files) entries=\(entries) bytes=\(bytes) failed=\(failures)")
+    }
+}
