@@ -274,9 +274,19 @@ public final class FeedStreamParser {
         while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
         guard i < bytes.count else { return nil }
         if bytes[i] == UInt8(ascii: "{") { return DocumentStart(offset: i, isJSON: true, whitespaceOnly: true) }
-        if bytes[i] == UInt8(ascii: "<") { return DocumentStart(offset: i, isJSON: false, whitespaceOnly: true) }
-        // Junk first: prefer an XML declaration, else the first thing that opens markup.
         let declaration = Array("<?xml".utf8)
+        if bytes[i] == UInt8(ascii: "<") {
+            // Markup first, but an XML declaration further on means what came before
+            // it is junk (a server's warning printed ahead of the feed, say).
+            if i + 5 <= bytes.count && Array(bytes[i..<(i + 5)]) == declaration {
+                return DocumentStart(offset: i, isJSON: false, whitespaceOnly: true)
+            }
+            if let later = Self.find(declaration, in: bytes, from: i + 1) {
+                return DocumentStart(offset: later, isJSON: false, whitespaceOnly: false)
+            }
+            return DocumentStart(offset: i, isJSON: false, whitespaceOnly: true)
+        }
+        // Junk first: prefer an XML declaration, else the first thing that opens markup.
         var firstTag: Int?
         var j = i
         while j < bytes.count {
@@ -293,6 +303,14 @@ public final class FeedStreamParser {
             j += 1
         }
         return firstTag.map { DocumentStart(offset: $0, isJSON: false, whitespaceOnly: false) }
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+        for j in start...(bytes.count - needle.count) where bytes[j] == needle[0] {
+            if Array(bytes[j..<(j + needle.count)]) == needle { return j }
+        }
+        return nil
     }
 
     private static func isUTF8(_ name: String) -> Bool {

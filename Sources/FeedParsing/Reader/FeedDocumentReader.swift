@@ -539,9 +539,6 @@ final class FeedDocumentReader {
             if item.guid == nil, !isEmpty {
                 item.guid = value.text
                 item.guidIsPermalink = cap.isPermalink
-                if cap.isPermalink, FeedAdapter.isWebURL(URLResolver.resolve(value.text, against: cap.base)) {
-                    item.guid = URLResolver.resolve(value.text, against: cap.base)
-                }
             }
         case .atomID: if item.atomID == nil, !isEmpty { item.atomID = value.text }
         case .description: if item.description == nil { item.description = value }
