@@ -76,6 +76,9 @@ final class FeedDocumentReader {
         var ns: Namespace
     }
 
+    /// How deep elements may nest before the reader stops.
+    static let maxDepth = 512
+
     init(documentURL: String?) {
         self.documentURL = documentURL
         text.reserveCapacity(64 * 1024)
@@ -87,6 +90,13 @@ final class FeedDocumentReader {
         localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?,
         attributes: Attributes
     ) {
+        if stack.count >= Self.maxDepth {
+            // libxml2's push parser has no depth limit of its own; stop before a
+            // hostile document can grow the element stacks without bound.
+            warnings.add("elements nested deeper than \(Self.maxDepth); the rest of the document is ignored", line: currentLine)
+            if let parserContext { xmlStopParser(parserContext) }
+            return
+        }
         if let cap = capture {
             if cap.field == .personText {
                 capture = nil
