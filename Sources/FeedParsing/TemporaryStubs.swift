@@ -1,5 +1,5 @@
 import Foundation
-// Temporary until Dates/ and Encoding/ land.
+// Temporary until Dates/ lands.
 enum FeedDate {
     static func parse(_ text: String) -> Date? {
         let f = DateFormatter()
@@ -10,20 +10,4 @@ enum FeedDate {
         }
         return nil
     }
-}
-struct CharsetDetection {
-    var encoding = "UTF-8"
-    var bomLength = 0
-    var warnings: [String] = []
-    static func detect(prefix: some Collection<UInt8>, contentType: String?) -> CharsetDetection {
-        var d = CharsetDetection()
-        if Array(prefix.prefix(3)) == [0xEF, 0xBB, 0xBF] { d.bomLength = 3 }
-        return d
-    }
-}
-struct Transcoder {
-    var replacements = 0
-    init?(from encoding: String) { return nil }
-    mutating func convert(_ chunk: UnsafeRawBufferPointer, into output: inout [UInt8]) {}
-    mutating func finish(into output: inout [UInt8]) {}
 }
