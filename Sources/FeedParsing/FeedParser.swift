@@ -195,7 +195,9 @@ public final class FeedStreamParser {
                     appendJSON(rest)
                 } else {
                     mode = .xml(XMLStreamParser(reader: reader))
-                    feedXML(rest, final: final)
+                    // The declaration names the encoding the bytes had; libxml2 gets
+                    // UTF-8 and would otherwise trip over names it does not know.
+                    feedXML(UnsafeBufferPointer(rebasing: rest[Self.declarationLength(rest)...]), final: final)
                 }
             }
         }
@@ -303,6 +305,15 @@ public final class FeedStreamParser {
             j += 1
         }
         return firstTag.map { DocumentStart(offset: $0, isJSON: false, whitespaceOnly: false) }
+    }
+
+    /// The length of an XML declaration at the start of `bytes`, or 0.
+    private static func declarationLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let start = Array("<?xml".utf8)
+        guard bytes.count > 6, Array(bytes[0..<5]) == start, bytes[5] == 32 || bytes[5] == 9 || bytes[5] == 10 || bytes[5] == 13
+        else { return 0 }
+        guard let end = find(Array("?>".utf8), in: bytes, from: 5), end < 512 else { return 0 }
+        return end + 2
     }
 
     private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {

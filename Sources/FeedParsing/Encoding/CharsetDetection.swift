@@ -631,6 +631,16 @@ extension CharsetDetection {
         add("IBM500", "cp500", "ibm500", "ebcdiccpbe", "ebcdiccpch", "csibm500")
         add("IBM1047", "cp1047", "ibm1047")
         add("IBM1140", "cp1140", "ibm1140", "ccsid01140", "ebcdicus37euro")
+        // DOS code pages, under the names Python's codecs accept too.
+        for page in [437, 737, 775, 850, 852, 855, 857, 860, 861, 862, 863, 864, 865, 869] {
+            add("CP\(page)", "cp\(page)", "ibm\(page)", "\(page)", "csibm\(page)", "cspc\(page)")
+        }
+        add("CP861", "cpis", "cp861", "csibm861", "ibm861")
+        add("CP850", "cspc850multilingual")
+        add("CP437", "cspc8codepage437")
+        add("CP862", "cspc862latinhebrew")
+        add("MAC-CENTRALEUROPE", "maccentraleurope", "maclatin2", "xmaccentraleurope", "xmacce")
+        add("MAC-IS", "maciceland", "xmacicelandic")
         return table
     }()
 }

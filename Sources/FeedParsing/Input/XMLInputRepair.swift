@@ -7,6 +7,7 @@ struct RepairCounts: Sendable, Equatable {
     var controlCharacters = 0
     var invalidUTF8 = 0
     var strayLessThan = 0
+    var c1Controls = 0
 
     var isEmpty: Bool { self == RepairCounts() }
 }
@@ -94,7 +95,17 @@ struct XMLInputRepair {
                     let length = Self.validUTF8Length(buf, at: i)
                     if length > 0 {
                         // U+FFFE and U+FFFF are not XML characters.
-                        if length == 3 && b == 0xEF && buf[i + 1] == 0xBF && buf[i + 2] >= 0xBE {
+                        if length == 2 && b == 0xC2 && buf[i + 1] < 0xA0,
+                            let mapped = Windows1252.c1[Int(buf[i + 1] - 0x80)]
+                        {
+                            // A C1 control character is windows-1252 text decoded as
+                            // Latin-1 somewhere upstream; give the intended character.
+                            flush(i, &out)
+                            appendUTF8(mapped, to: &out)
+                            counts.c1Controls += 1
+                            i += 2
+                            runStart = i
+                        } else if length == 3 && b == 0xEF && buf[i + 1] == 0xBF && buf[i + 2] >= 0xBE {
                             flush(i, &out)
                             out.append(contentsOf: Self.replacementCharacter)
                             counts.controlCharacters += 1

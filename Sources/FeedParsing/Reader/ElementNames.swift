@@ -69,17 +69,18 @@ enum Tag: UInt8, Sendable {
     case title, link, description, guid, pubDate, author, contributor, category, enclosure, comments, url
     case language, lastBuildDate, ttl, managingEditor, webMaster, id, updated, published, issued, modified
     case created, summary, content, subtitle, tagline, name, email, uri, logo, icon, info, rights, copyright
-    case body, div
+    case body, div, fullitem
     // Extensions
     case contentEncoded, dcCreator, dcAuthor, dcDate, dcSubject, dcLanguage, dcTitle, dcDescription
     case dctermsIssued, dctermsCreated, dctermsModified
-    case mediaContent, mediaThumbnail, mediaTitle, mediaDescription
+    case mediaContent, mediaThumbnail, mediaTitle, mediaDescription, mediaCategory, itunesCategory
     case itunesImage, itunesAuthor, itunesSummary, feedburnerOrigLink, wfwCommentRss
 
     static func resolve(namespace: Namespace, name: String) -> Tag {
         switch namespace {
         case .core, .atom:
-            return core[name] ?? .other
+            // Some publishers write RSS element names in upper case.
+            return core[name] ?? core[name.lowercased()] ?? .other
         case .rdf:
             return name == "RDF" ? .rdfRoot : .other
         case .content:
@@ -109,6 +110,7 @@ enum Tag: UInt8, Sendable {
             case "group": return .mediaGroup
             case "title": return .mediaTitle
             case "description": return .mediaDescription
+            case "category": return .mediaCategory
             default: return .other
             }
         case .itunes:
@@ -116,6 +118,7 @@ enum Tag: UInt8, Sendable {
             case "image": return .itunesImage
             case "author": return .itunesAuthor
             case "summary": return .itunesSummary
+            case "category": return .itunesCategory
             default: return .other
             }
         case .feedburner:
@@ -143,6 +146,7 @@ enum Tag: UInt8, Sendable {
         "published": .published, "issued": .issued, "modified": .modified, "created": .created,
         "summary": .summary, "content": .content, "subtitle": .subtitle, "tagline": .tagline, "name": .name,
         "email": .email, "uri": .uri, "logo": .logo, "icon": .icon, "info": .info, "rights": .rights,
-        "copyright": .copyright, "RDF": .rdfRoot,
+        "copyright": .copyright, "RDF": .rdfRoot, "body": .body, "fullitem": .fullitem, "lastbuilddate": .lastBuildDate,
+        "managingeditor": .managingEditor, "webmaster": .webMaster,
     ]
 }

@@ -168,7 +168,7 @@ final class FeedDocumentReader {
                 channel.base = frame.base
             }
         case .rss, .rdfRoot:
-            break
+            if stack.isEmpty { sawFeedElement = true }
         case .image:
             if inEntry {
                 if let url = attributes.value(named: "url") ?? attributes.value(named: "href") {
@@ -182,7 +182,7 @@ final class FeedDocumentReader {
         case .textInput, .source, .contributor, .info, .rights, .copyright:
             frame.scope = .ignore
         case .title:
-            beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame)
+            beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame, attributes: attributes)
         case .link:
             if let href = attributes.value(named: "href") {
                 let rel = attributes.value(named: "rel")?.trimmingASCIIWhitespace().lowercased() ?? "alternate"
@@ -198,9 +198,9 @@ final class FeedDocumentReader {
         case .description:
             beginCapture(.description, .html, frame)
         case .summary:
-            beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame)
+            beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame, attributes: attributes)
         case .subtitle, .tagline:
-            if !inEntry { beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame) }
+            if !inEntry { beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame, attributes: attributes) }
         case .content:
             if attributes.value(named: "src") != nil {
                 frame.scope = .ignore
@@ -209,8 +209,7 @@ final class FeedDocumentReader {
             let mode = attributes.value(named: "mode")?.lowercased()
             let kind = atomKind(attributes)
             if mode == "base64" {
-                beginCapture(.content, kind, frame)
-                capture?.base64 = true
+                beginCapture(.content, kind, frame, attributes: attributes)
             } else if kind == .plain, let type = attributes.value(named: "type")?.lowercased(),
                 !type.hasPrefix("text"), type != "plain", !type.hasSuffix("xml")
             {
@@ -223,6 +222,15 @@ final class FeedDocumentReader {
             beginCapture(.contentEncoded, .html, frame)
         case .body:
             beginCapture(.xhtmlBody, .xhtml, frame)
+        case .fullitem:
+            beginCapture(.xhtmlBody, .html, frame)
+        case .itunesCategory:
+            if inEntry, let term = attributes.value(named: "text"), !term.isEmpty {
+                current?.categories.append(Category(term: term, scheme: "http://www.itunes.com/"))
+            }
+        case .mediaCategory:
+            beginCapture(.category, .plain, frame)
+            capture?.scheme = attributes.value(named: "scheme")
         case .guid:
             beginCapture(.guid, .plain, frame)
             if let permalink = attributes.value(named: "isPermaLink") {
@@ -403,11 +411,14 @@ final class FeedDocumentReader {
         let uriString = uri.map { String(cString: $0) } ?? ""
         switch tag {
         case .rss:
+            sawFeedElement = true
             let version = attributes.value(named: "version")?.trimmingASCIIWhitespace() ?? ""
             format = version.hasPrefix("0.9") ? .rss09x : .rss20
         case .rdfRoot:
+            sawFeedElement = true
             format = .rss10
         case .feed:
+            sawFeedElement = true
             if uriString.hasPrefix("http://purl.org/atom/ns") || attributes.value(named: "version") == "0.3" {
                 format = .atom03
             } else {
@@ -432,9 +443,10 @@ final class FeedDocumentReader {
 
     // MARK: Text capture
 
-    private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame) {
+    private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll(keepingCapacity: true)
         capture = Capture(field: field, kind: kind, depth: stack.count, base: frame.base, escapeText: kind == .xhtml)
+        if let attributes, attributes.value(named: "mode")?.lowercased() == "base64" { capture!.base64 = true }
     }
 
     private func atomKind(_ attributes: Attributes) -> TextKind {
@@ -509,7 +521,11 @@ final class FeedDocumentReader {
             }
         }
         let trimmed = String(value.trimmingASCIIWhitespace())
-        if cap.kind == .xhtml && cap.topLevelChildren == 1 && !cap.textOutsideChildren {
+        if cap.topLevelChildren == 1 && !cap.textOutsideChildren
+            && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
+        {
+            // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
+            // does HTML content some publishers (TypePad) wrap the same way.
             value = Self.unwrapDiv(trimmed)
         } else {
             value = trimmed
@@ -550,7 +566,11 @@ final class FeedDocumentReader {
                 item.guid = value.text
                 item.guidIsPermalink = cap.isPermalink
             }
-        case .atomID: if item.atomID == nil, !isEmpty { item.atomID = value.text }
+        case .atomID:
+            if item.atomID == nil, !isEmpty {
+                // Atom ids are IRIs; a relative one is resolved like any reference.
+                item.atomID = URLResolver.scheme(of: value.text) == nil ? URLResolver.resolve(value.text, against: cap.base) : value.text
+            }
         case .description: if item.description == nil { item.description = value }
         case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
         case .summary: if item.summary == nil { item.summary = value }
@@ -562,6 +582,8 @@ final class FeedDocumentReader {
         case .date(let source):
             guard !isEmpty else { return }
             if let date = FeedDate.parse(value.text) {
+                // A repeated element replaces the earlier value, as in feedparser.
+                item.dates.removeAll { $0.0 == source }
                 item.dates.append((source, date))
             } else {
                 warnings.add("unreadable date \"\(value.text.prefix(60))\"", line: currentLine)

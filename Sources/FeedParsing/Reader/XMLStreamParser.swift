@@ -50,6 +50,14 @@ final class XMLStreamParser {
                 reader.noteMismatchedEndTag(e.str2.map { String(cString: $0) })
             }
             guard e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            // The document's encoding declaration is not libxml2's business here: the
+            // input was converted to UTF-8 already, and encoding problems are reported
+            // by the encoding stage.
+            let encodingErrors: Set<Int32> = [
+                Int32(XML_ERR_UNSUPPORTED_ENCODING.rawValue), Int32(XML_ERR_ENCODING_NAME.rawValue),
+                Int32(XML_ERR_UNKNOWN_ENCODING.rawValue),
+            ]
+            if encodingErrors.contains(e.code) { return }
             let message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
             reader.warnings.add(
                 String(message.trimmingASCIIWhitespace()), line: e.line > 0 ? Int(e.line) : nil)
