@@ -164,7 +164,9 @@ public final class FeedStreamParser {
 
     /// Decides the encoding and the syntax from the first bytes, then starts reading.
     private func startReading(final: Bool) {
-        let detection = CharsetDetection.detect(prefix: head, contentType: options.contentType)
+        // The first 4 KiB hold the byte-order mark and the XML declaration; reading
+        // more would only re-validate bytes the repair pass checks anyway.
+        let detection = CharsetDetection.detect(prefix: head.prefix(4096), contentType: options.contentType)
         encoding = detection.encoding
         for warning in detection.warnings { earlyWarnings.add(warning) }
         if !Self.isUTF8(detection.encoding) {
@@ -235,8 +237,11 @@ public final class FeedStreamParser {
     private func feedXML(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
         guard case .xml(let parser) = mode else { return }
         repaired.removeAll(keepingCapacity: true)
-        repair.process(bytes, final: final, into: &repaired)
-        repaired.withUnsafeBufferPointer { parser.push($0, final: final) }
+        if repair.process(bytes, final: final, into: &repaired) {
+            parser.push(bytes, final: final)
+        } else {
+            repaired.withUnsafeBufferPointer { parser.push($0, final: final) }
+        }
         if final { reportRepairs() }
     }
 

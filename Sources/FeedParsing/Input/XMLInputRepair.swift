@@ -35,19 +35,27 @@ struct XMLInputRepair {
 
     /// Repairs `input`, appending the result to `output`. A few trailing bytes may be
     /// held back until the next call; pass `final: true` with the last chunk.
-    mutating func process(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+    ///
+    /// Returns true, leaving `output` untouched, when `input` needs no change at all
+    /// and can be used as it is — the common case, which then costs no copy.
+    @discardableResult
+    mutating func process(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) -> Bool {
         if carry.isEmpty {
-            let used = run(input, final: final, into: &output)
+            let before = counts
+            let start = output.count
+            let (used, clean) = run(input, final: final, into: &output, lazy: true)
+            if clean && used == input.count && counts == before && output.count == start { return true }
             if used < input.count { carry.append(contentsOf: input[used...]) }
         } else {
             var work = carry
             carry.removeAll(keepingCapacity: true)
             work.append(contentsOf: input)
             work.withUnsafeBufferPointer { buffer in
-                let used = run(buffer, final: final, into: &output)
+                let (used, _) = run(buffer, final: final, into: &output, lazy: false)
                 if used < buffer.count { carry.append(contentsOf: buffer[used...]) }
             }
         }
+        return false
     }
 
     /// Flags per byte: whether it needs a look in each state (bit = state).
@@ -67,13 +75,18 @@ struct XMLInputRepair {
     private static let lt: [UInt8] = Array("&lt;".utf8)
     private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
 
-    /// Returns how many bytes of `buf` were consumed.
-    private mutating func run(_ buf: UnsafeBufferPointer<UInt8>, final: Bool, into out: inout [UInt8]) -> Int {
+    /// Returns how many bytes of `buf` were consumed, and whether nothing in them had
+    /// to change. With `lazy`, a clean buffer is not copied to `out` at all.
+    private mutating func run(_ buf: UnsafeBufferPointer<UInt8>, final: Bool, into out: inout [UInt8], lazy: Bool)
+        -> (Int, Bool)
+    {
         let n = buf.count
         var i = 0
         var runStart = 0
+        var changed = false
 
         @inline(__always) func flush(_ end: Int, _ out: inout [UInt8]) {
+            changed = true
             if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<end])) }
         }
 
@@ -86,8 +99,23 @@ struct XMLInputRepair {
                 case .comment: mask = 0b0100
                 case .processingInstruction: mask = 0b1000
                 }
-                // Fast path: runs of ordinary bytes.
-                while i < n && table[Int(buf[i])] & mask == 0 { i += 1 }
+                // Fast path: ordinary ASCII bytes and well-formed two- and three-byte
+                // UTF-8 sequences that need no care (most of any feed).
+                let p = buf.baseAddress!
+                while i < n {
+                    let c = p[i]
+                    if table[Int(c)] & mask == 0 {
+                        i += 1
+                    } else if c >= 0xC3 && c <= 0xDF || c == 0xC2 && i + 1 < n && p[i + 1] >= 0xA0 {
+                        guard i + 1 < n, p[i + 1] & 0xC0 == 0x80 else { break }
+                        i += 2
+                    } else if c >= 0xE1 && c <= 0xEC || c == 0xEE {
+                        guard i + 2 < n, p[i + 1] & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80 else { break }
+                        i += 3
+                    } else {
+                        break
+                    }
+                }
                 if i >= n { break }
                 let b = buf[i]
 
@@ -118,7 +146,7 @@ struct XMLInputRepair {
                     }
                     if length == -1 && !final {
                         flush(i, &out)
-                        return i
+                        return (i, false)
                     }
                     flush(i, &out)
                     counts.invalidUTF8 += 1
@@ -145,7 +173,7 @@ struct XMLInputRepair {
                         switch examineReference(buf, at: i, final: final) {
                         case .needMore:
                             flush(i, &out)
-                            return i
+                            return (i, false)
                         case .keep(let length):
                             i += length
                         case .replace(let length, let bytes):
@@ -158,7 +186,7 @@ struct XMLInputRepair {
                         if i + 1 >= n {
                             if !final {
                                 flush(i, &out)
-                                return i
+                                return (i, false)
                             }
                             flush(i, &out)
                             out.append(contentsOf: Self.lt)
@@ -177,7 +205,7 @@ struct XMLInputRepair {
                                 i += 4
                             } else if !final && n - i < 9 {
                                 flush(i, &out)
-                                return i
+                                return (i, false)
                             } else {
                                 i += 2
                             }
@@ -200,7 +228,7 @@ struct XMLInputRepair {
                     let endLength = end.utf8CodeUnitCount
                     if i + endLength > n && !final {
                         flush(i, &out)
-                        return i
+                        return (i, false)
                     }
                     if Self.hasPrefix(buf, at: i, end) {
                         state = .normal
@@ -210,8 +238,9 @@ struct XMLInputRepair {
                     }
                 }
             }
+            if lazy && !changed { return (n, true) }
             flush(n, &out)
-            return n
+            return (n, false)
         }
     }
 
