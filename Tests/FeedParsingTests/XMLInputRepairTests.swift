@@ -10,7 +10,10 @@ struct XMLInputRepairTests {
         input.withUnsafeBufferPointer { buffer in
             repeat {
                 let end = min(buffer.count, offset + min(chunk, buffer.count))
-                repair.process(UnsafeBufferPointer(rebasing: buffer[offset..<end]), final: end == buffer.count, into: &out)
+                let slice = UnsafeBufferPointer(rebasing: buffer[offset..<end])
+                if repair.process(slice, final: end == buffer.count, into: &out) {
+                    out.append(contentsOf: slice)  // clean: used as it is
+                }
                 offset = end
             } while offset < buffer.count
         }
