@@ -127,8 +127,13 @@ public final class FeedStreamParser {
         inputBytes += chunk.count
         switch mode {
         case .sniffing:
-            head.append(contentsOf: chunk)
-            if head.count >= 4096 { startReading(final: false) }
+            if head.isEmpty && chunk.count >= 4096 {
+                // The usual case: the first chunk is enough to decide, no copy needed.
+                startReading(chunk, final: false)
+            } else {
+                head.append(contentsOf: chunk)
+                if head.count >= 4096 { startReadingHead(final: false) }
+            }
         default:
             decode(chunk, final: false)
         }
@@ -138,7 +143,7 @@ public final class FeedStreamParser {
     public func finish() throws(FeedParsingError) -> ParsedFeed {
         if case .sniffing = mode {
             if head.isEmpty { throw .empty }
-            startReading(final: true)
+            startReadingHead(final: true)
         } else {
             decode(UnsafeBufferPointer(start: nil, count: 0), final: true)
         }
@@ -162,11 +167,18 @@ public final class FeedStreamParser {
         }
     }
 
+    private func startReadingHead(final: Bool) {
+        let bytes = head
+        head = []
+        bytes.withUnsafeBufferPointer { startReading($0, final: final) }
+    }
+
     /// Decides the encoding and the syntax from the first bytes, then starts reading.
-    private func startReading(final: Bool) {
+    private func startReading(_ buffer: UnsafeBufferPointer<UInt8>, final: Bool) {
         // The first 4 KiB hold the byte-order mark and the XML declaration; reading
         // more would only re-validate bytes the repair pass checks anyway.
-        let detection = CharsetDetection.detect(prefix: head.prefix(4096), contentType: options.contentType)
+        let detection = CharsetDetection.detect(
+            prefix: UnsafeBufferPointer(rebasing: buffer.prefix(4096)), contentType: options.contentType)
         encoding = detection.encoding
         for warning in detection.warnings { earlyWarnings.add(warning) }
         if !Self.isUTF8(detection.encoding) {
@@ -176,9 +188,7 @@ public final class FeedStreamParser {
                 encoding = "UTF-8"
             }
         }
-        let bytes = head
-        head = []
-        bytes.withUnsafeBufferPointer { buffer in
+        do {
             let body = UnsafeBufferPointer(rebasing: buffer[min(detection.bomLength, buffer.count)...])
             toUTF8(body, final: final) { utf8 in
                 // Skip anything before the document: whitespace, or junk such as a

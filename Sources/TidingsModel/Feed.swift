@@ -76,10 +76,26 @@ public struct Entry: Sendable, Hashable {
     public var published: Date?
     /// When the entry was last updated.
     public var updated: Date?
+    /// The summary, as HTML, in UTF-8.
+    ///
+    /// Bodies travel as bytes: the parser produces them, the sanitizer and the
+    /// writers consume bytes, and decoding them into `String` on the way would cost
+    /// a validation pass per body for nothing.
+    public var summaryUTF8: [UInt8]?
+    /// The full content, as HTML, in UTF-8.
+    public var contentUTF8: [UInt8]?
+
     /// The summary, as HTML.
-    public var summary: String?
+    public var summary: String? {
+        get { summaryUTF8.map { String(decoding: $0, as: UTF8.self) } }
+        set { summaryUTF8 = newValue.map { Array($0.utf8) } }
+    }
+
     /// The full content, as HTML.
-    public var content: String?
+    public var content: String? {
+        get { contentUTF8.map { String(decoding: $0, as: UTF8.self) } }
+        set { contentUTF8 = newValue.map { Array($0.utf8) } }
+    }
     /// The best image the feed names for this entry (absolute URL).
     public var image: String?
     /// The authors, in document order.
@@ -119,8 +135,8 @@ public struct Entry: Sendable, Hashable {
         self.link = link
         self.published = published
         self.updated = updated
-        self.summary = summary
-        self.content = content
+        self.summaryUTF8 = summary.map { Array($0.utf8) }
+        self.contentUTF8 = content.map { Array($0.utf8) }
         self.image = image
         self.authors = authors
         self.categories = categories

@@ -71,6 +71,32 @@ struct XMLInputRepair {
         return table
     }()
 
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// The byte(s) that end a plain run in each state, repeated across a word.
+    @inline(__always)
+    private static func wordPatterns(_ state: State) -> (UInt64, UInt64) {
+        switch state {
+        case .normal: return (ones &* 0x26, ones &* 0x3C)  // & <
+        case .cdata: return (ones &* 0x5D, ones &* 0x5D)  // ]
+        case .comment: return (ones &* 0x2D, ones &* 0x2D)  // -
+        case .processingInstruction: return (ones &* 0x3F, ones &* 0x3F)  // ?
+        }
+    }
+
+    /// Whether any byte of `x` is non-ASCII, below 0x20, or equal to a byte of
+    /// `p1` or `p2` (SWAR zero-byte tests; false positives only cost a closer look).
+    @inline(__always)
+    private static func hasSpecialByte(_ x: UInt64, _ p1: UInt64, _ p2: UInt64) -> Bool {
+        let below20 = (x &- ones &* 0x20) & ~x
+        let v1 = x ^ p1
+        let v2 = x ^ p2
+        let eq1 = (v1 &- ones) & ~v1
+        let eq2 = (v2 &- ones) & ~v2
+        return (x | below20 | eq1 | eq2) & highs != 0
+    }
+
     private static let amp: [UInt8] = Array("&amp;".utf8)
     private static let lt: [UInt8] = Array("&lt;".utf8)
     private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
@@ -102,7 +128,24 @@ struct XMLInputRepair {
                 // Fast path: ordinary ASCII bytes and well-formed two- and three-byte
                 // UTF-8 sequences that need no care (most of any feed).
                 let p = buf.baseAddress!
+                let raw = UnsafeRawPointer(p)
+                let (pattern1, pattern2) = Self.wordPatterns(state)
+                var byteSteps = 0
                 while i < n {
+                    // Eight plain ASCII bytes at a time; after a word that needs a
+                    // closer look, go byte by byte for a while so text full of
+                    // non-ASCII letters does not pay for failed word tests.
+                    if byteSteps == 0 {
+                        if i + 8 <= n {
+                            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                            if !Self.hasSpecialByte(x, pattern1, pattern2) {
+                                i += 8
+                                continue
+                            }
+                        }
+                        byteSteps = 8
+                    }
+                    byteSteps -= 1
                     let c = p[i]
                     if table[Int(c)] & mask == 0 {
                         i += 1

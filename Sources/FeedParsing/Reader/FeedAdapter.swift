@@ -37,8 +37,8 @@ enum FeedAdapter {
             raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dctermsModified) ?? raw.date(.dcDate)
         let summary = raw.description ?? raw.summary ?? raw.dcDescription ?? raw.itunesSummary ?? raw.mediaDescription
         let content = raw.contentEncoded ?? raw.content ?? raw.xhtmlBody
-        entry.summary = summary.map(\.html)
-        entry.content = content.map(\.html)
+        entry.summaryUTF8 = summary?.htmlBytes
+        entry.contentUTF8 = content?.htmlBytes
         entry.contentBase = content?.base ?? summary?.base ?? raw.base
         entry.image = image(of: raw)
         entry.authors = authors(of: raw)

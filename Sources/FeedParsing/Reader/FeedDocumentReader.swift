@@ -30,18 +30,36 @@ final class FeedDocumentReader {
         case origLink, comments, commentRss, language, imageURL, logo, icon, ttl, itunesImageText
     }
 
-    private struct Capture {
-        var field: Field
-        var kind: TextKind
-        var depth: Int
+    /// The element whose text is being collected. One instance is reused for the
+    /// whole document, so the per-event checks neither allocate nor copy.
+    private final class Capture {
+        var active = false
+        var field = Field.title
+        var kind = TextKind.plain
+        var depth = 0
         var base: String?
-        var escapeText: Bool
+        var escapeText = false
         var sawChild = false
         var topLevelChildren = 0
         var textOutsideChildren = false
         var scheme: String?
         var isPermalink = true
         var base64 = false
+
+        func begin(field: Field, kind: TextKind, depth: Int, base: String?) {
+            active = true
+            self.field = field
+            self.kind = kind
+            self.depth = depth
+            self.base = base
+            escapeText = kind == .xhtml
+            sawChild = false
+            topLevelChildren = 0
+            textOutsideChildren = false
+            scheme = nil
+            isPermalink = true
+            base64 = false
+        }
     }
 
     /// The URL the document was read from, for relative references.
@@ -65,7 +83,7 @@ final class FeedDocumentReader {
     private var current: RawItem?
     private var person: Author?
     private var personIsContributor = false
-    private var capture: Capture?
+    private let capture = Capture()
     private var text: [UInt8] = []
     private var pendingEndTag: String?
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
@@ -97,9 +115,9 @@ final class FeedDocumentReader {
             if let parserContext { xmlStopParser(parserContext) }
             return
         }
-        if let cap = capture {
-            if cap.field == .personText {
-                capture = nil
+        if capture.active {
+            if capture.field == .personText {
+                capture.active = false
             } else {
                 startChildOfCapture(localname: localname, prefix: prefix, attributes: attributes)
                 return
@@ -230,11 +248,11 @@ final class FeedDocumentReader {
             }
         case .mediaCategory:
             beginCapture(.category, .plain, frame)
-            capture?.scheme = attributes.value(named: "scheme")
+            capture.scheme = attributes.value(named: "scheme")
         case .guid:
             beginCapture(.guid, .plain, frame)
             if let permalink = attributes.value(named: "isPermaLink") {
-                capture?.isPermalink = permalink.trimmingASCIIWhitespace().lowercased() != "false"
+                capture.isPermalink = permalink.trimmingASCIIWhitespace().lowercased() != "false"
             }
         case .id:
             beginCapture(.atomID, .plain, frame)
@@ -268,7 +286,7 @@ final class FeedDocumentReader {
                 frame.scope = .ignore
             } else {
                 beginCapture(.category, .plain, frame)
-                capture?.scheme = attributes.value(named: "domain")
+                capture.scheme = attributes.value(named: "domain")
             }
         case .dcSubject:
             beginCapture(.category, .plain, frame)
@@ -337,20 +355,21 @@ final class FeedDocumentReader {
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, count: Int) {
-        guard capture != nil else { return }
+        guard capture.active else { return }
+        let cap = capture
         var buffer = UnsafeBufferPointer(start: bytes, count: count)
         if text.count + count > maxTextLength {
             if text.count >= maxTextLength { return }
             buffer = UnsafeBufferPointer(start: bytes, count: maxTextLength - text.count)
             warnings.add("text longer than \(maxTextLength) bytes cut", line: currentLine)
         }
-        if stack.count - 1 == capture!.depth && capture!.sawChild && !capture!.textOutsideChildren {
+        if cap.sawChild && !cap.textOutsideChildren && stack.count - 1 == cap.depth {
             if buffer.contains(where: { $0 != 32 && $0 != 10 && $0 != 9 && $0 != 13 }) {
-                capture!.textOutsideChildren = true
+                cap.textOutsideChildren = true
             }
         }
-        if capture!.escapeText {
-            appendEscaped(buffer)
+        if cap.escapeText {
+            HTMLText.appendEscaped(buffer, to: &text)
         } else {
             text.append(contentsOf: buffer)
         }
@@ -376,7 +395,8 @@ final class FeedDocumentReader {
 
     private func popFrame() {
         guard let frame = stack.popLast() else { return }
-        if let cap = capture {
+        if capture.active {
+            let cap = capture
             if stack.count == cap.depth {
                 finishCapture()
             } else if stack.count > cap.depth {
@@ -445,8 +465,8 @@ final class FeedDocumentReader {
 
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll(keepingCapacity: true)
-        capture = Capture(field: field, kind: kind, depth: stack.count, base: frame.base, escapeText: kind == .xhtml)
-        if let attributes, attributes.value(named: "mode")?.lowercased() == "base64" { capture!.base64 = true }
+        capture.begin(field: field, kind: kind, depth: stack.count, base: frame.base)
+        if let attributes, attributes.value(named: "mode")?.lowercased() == "base64" { capture.base64 = true }
     }
 
     private func atomKind(_ attributes: Attributes) -> TextKind {
@@ -462,18 +482,19 @@ final class FeedDocumentReader {
 
     private func startChildOfCapture(localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, attributes: Attributes) {
         let parent = stack.last
-        if capture!.kind == .plain || capture!.kind == .guess {
-            if !capture!.sawChild {
+        let cap = capture
+        if cap.kind == .plain || cap.kind == .guess {
+            if !cap.sawChild {
                 // Text that turns out to hold markup: what came before is text in it.
                 let before = text
                 text.removeAll(keepingCapacity: true)
-                before.withUnsafeBufferPointer { appendEscaped($0) }
-                capture!.escapeText = true
-                capture!.kind = .html
+                HTMLText.appendEscaped(before, to: &text)
+                cap.escapeText = true
+                cap.kind = .html
             }
         }
-        if stack.count - 1 == capture!.depth { capture!.topLevelChildren += 1 }
-        capture!.sawChild = true
+        if stack.count - 1 == cap.depth { cap.topLevelChildren += 1 }
+        cap.sawChild = true
         text.append(UInt8(ascii: "<"))
         text.append(contentsOf: UnsafeBufferPointer(start: localname, count: strlen(localname)))
         for attribute in attributes {
@@ -498,40 +519,35 @@ final class FeedDocumentReader {
             Frame(tag: .other, name: localname, base: parent?.base, lang: parent?.lang, scope: .ignore, opens: .nothing))
     }
 
-    private func appendEscaped(_ buffer: UnsafeBufferPointer<UInt8>) {
-        for c in buffer {
-            switch c {
-            case UInt8(ascii: "&"): text.append(contentsOf: Array("&amp;".utf8))
-            case UInt8(ascii: "<"): text.append(contentsOf: Array("&lt;".utf8))
-            case UInt8(ascii: ">"): text.append(contentsOf: Array("&gt;".utf8))
-            default: text.append(c)
-            }
-        }
-    }
-
     private func finishCapture() {
-        guard let cap = capture else { return }
-        capture = nil
-        var value = String(decoding: text, as: UTF8.self)
+        guard capture.active else { return }
+        let cap = capture
+        cap.active = false
+        var bytes = Self.trimmed(text)  // copies out of the reused buffer
         if cap.base64 {
-            if let data = Data(
-                base64Encoded: String(value.filter { !$0.isWhitespace }), options: .ignoreUnknownCharacters)
-            {
-                value = String(decoding: data, as: UTF8.self)
+            let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
+            if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
+                bytes = Self.trimmed(Array(data))
             }
         }
-        let trimmed = String(value.trimmingASCIIWhitespace())
         if cap.topLevelChildren == 1 && !cap.textOutsideChildren
             && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
         {
             // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
             // does HTML content some publishers (TypePad) wrap the same way.
-            value = Self.unwrapDiv(trimmed)
-        } else {
-            value = trimmed
+            bytes = Self.unwrapDiv(bytes)
         }
-        let textValue = TextValue(text: value, kind: cap.kind, base: cap.base)
+        let textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base)
         let inEntry = current != nil
+        // Bodies stay bytes; only the short fields are decoded here.
+        let value: String
+        switch cap.field {
+        case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
+            .xhtmlBody, .itunesSummary, .mediaDescription:
+            value = ""
+        default:
+            value = textValue.text
+        }
         func url() -> String? {
             value.isEmpty ? nil : URLResolver.resolve(value, against: cap.base)
         }
@@ -554,8 +570,20 @@ final class FeedDocumentReader {
         }
     }
 
+    /// `bytes` without leading and trailing ASCII whitespace.
+    private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        var start = 0
+        var end = bytes.count
+        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
+        while start < end && isSpace(bytes[start]) { start += 1 }
+        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+        // Always a copy: sharing storage with the reused text buffer would make its
+        // next `removeAll(keepingCapacity:)` allocate a fresh buffer of full capacity.
+        return Array(bytes[start..<end])
+    }
+
     private func assign(_ cap: Capture, _ value: TextValue, url: () -> String?, to item: inout RawItem) {
-        let isEmpty = value.text.isEmpty
+        let isEmpty = value.isEmpty
         switch cap.field {
         case .title: if item.title == nil { item.title = value }
         case .dcTitle: if item.dcTitle == nil { item.dcTitle = value }
@@ -607,12 +635,13 @@ final class FeedDocumentReader {
         }
     }
 
-    private static func unwrapDiv(_ html: String) -> String {
-        guard html.hasPrefix("<div"), html.hasSuffix("</div>"), let close = html.firstIndex(of: ">") else {
-            return html
-        }
-        let inner = html[html.index(after: close)..<html.index(html.endIndex, offsetBy: -6)]
-        return String(inner.trimmingASCIIWhitespace())
+    private static func unwrapDiv(_ html: [UInt8]) -> [UInt8] {
+        let open = Array("<div".utf8)
+        let close = Array("</div>".utf8)
+        guard html.count >= open.count + close.count, Array(html.prefix(4)) == open,
+            Array(html.suffix(6)) == close, let gt = html.firstIndex(of: UInt8(ascii: ">")), gt < html.count - 6
+        else { return html }
+        return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
     }
 
     private static let voidElements: Set<String> = [

@@ -13,28 +13,35 @@ enum TextKind: Sendable {
     case guess
 }
 
-/// A text construct as read, before it is turned into plain text or HTML.
+/// A text construct as read, before it is turned into plain text or HTML. The
+/// characters stay UTF-8 bytes: bodies go to the model without being decoded.
 struct TextValue: Sendable {
-    var text: String
+    var bytes: [UInt8]
     var kind: TextKind
     /// The base URL in scope where the text was found.
     var base: String?
 
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var isEmpty: Bool { bytes.isEmpty }
+
     /// The value as HTML.
-    var html: String {
+    var htmlBytes: [UInt8] {
         switch kind {
-        case .html, .xhtml: return text
-        case .plain: return HTMLText.escape(text)
-        case .guess: return HTMLText.looksLikeHTML(text) ? text : HTMLText.escape(text)
+        case .html, .xhtml: return bytes
+        case .plain: return HTMLText.escape(bytes)
+        case .guess: return HTMLText.looksLikeHTML(bytes) ? bytes : HTMLText.escape(bytes)
         }
     }
+
+    /// The value as HTML.
+    var html: String { String(decoding: htmlBytes, as: UTF8.self) }
 
     /// The value as plain text.
     var plain: String {
         switch kind {
         case .plain: return text
         case .html, .xhtml: return HTMLText.plainText(fromHTML: text)
-        case .guess: return HTMLText.looksLikeHTML(text) ? HTMLText.plainText(fromHTML: text) : text
+        case .guess: return HTMLText.looksLikeHTML(bytes) ? HTMLText.plainText(fromHTML: text) : text
         }
     }
 }

@@ -23,58 +23,105 @@ public enum HTMLText {
         return out
     }
 
+    /// UTF-8 `text` with `&`, `<` and `>` escaped.
+    static func escape(_ text: [UInt8]) -> [UInt8] {
+        guard text.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
+        else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + 16)
+        appendEscaped(text, to: &out)
+        return out
+    }
+
+    /// Appends UTF-8 `text` to `out` with `&`, `<` and `>` escaped, copying runs of
+    /// other bytes whole.
+    static func appendEscaped(_ text: some Collection<UInt8>, to out: inout [UInt8]) {
+        var runStart = text.startIndex
+        var i = text.startIndex
+        while i != text.endIndex {
+            let c = text[i]
+            if c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") {
+                out.append(contentsOf: text[runStart..<i])
+                switch c {
+                case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
+                case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
+                default: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
+                }
+                runStart = text.index(after: i)
+            }
+            i = text.index(after: i)
+        }
+        out.append(contentsOf: text[runStart..<text.endIndex])
+    }
+
     /// Decodes character references (`&amp;`, `&#8217;`, `&eacute;`) in HTML text.
     public static func decodeEntities(_ text: some StringProtocol) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return String(text) }
-        var out = String.UnicodeScalarView()
-        let scalars = Array(text.unicodeScalars)
-        var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            guard c == "&" else {
-                out.append(c)
-                i += 1
-                continue
-            }
-            var j = i + 1
-            if j < scalars.count && scalars[j] == "#" {
-                j += 1
-                var hex = false
-                if j < scalars.count && (scalars[j] == "x" || scalars[j] == "X") {
-                    hex = true
-                    j += 1
-                }
-                let start = j
-                var value: UInt32 = 0
-                while j < scalars.count, let d = hexValue(scalars[j]), hex || d < 10, j - start < 8 {
-                    value = value * (hex ? 16 : 10) + d
-                    j += 1
-                }
-                if j > start {
-                    out.append(HTMLEntities.scalar(forNumericReference: value))
-                    if j < scalars.count && scalars[j] == ";" { j += 1 }
-                    i = j
+        var string = String(text)
+        guard string.utf8.contains(UInt8(ascii: "&")) else { return string }
+        return string.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var i = 0
+            var runStart = 0
+            let n = bytes.count
+            while i < n {
+                guard bytes[i] == UInt8(ascii: "&") else {
+                    i += 1
                     continue
                 }
-            } else {
-                let start = j
-                while j < scalars.count, j - start < 32, scalars[j].properties.isASCIIHexDigit || isASCIIAlnum(scalars[j]) {
+                var j = i + 1
+                var decoded: Unicode.Scalar?
+                var replacement: String?
+                if j < n && bytes[j] == UInt8(ascii: "#") {
                     j += 1
-                }
-                if j > start && j < scalars.count && scalars[j] == ";" {
-                    var name = ""
-                    name.unicodeScalars.append(contentsOf: scalars[start..<j])
-                    if let value = HTMLEntities.byName[name] {
-                        out.append(contentsOf: value.unicodeScalars)
-                        i = j + 1
-                        continue
+                    let hex = j < n && (bytes[j] | 0x20) == UInt8(ascii: "x")
+                    if hex { j += 1 }
+                    let start = j
+                    var value: UInt32 = 0
+                    while j < n, j - start < 8, let d = digit(bytes[j], hex: hex) {
+                        value = value * (hex ? 16 : 10) + d
+                        j += 1
+                    }
+                    if j > start {
+                        decoded = HTMLEntities.scalar(forNumericReference: value)
+                        if j < n && bytes[j] == UInt8(ascii: ";") { j += 1 }
+                    }
+                } else {
+                    let start = j
+                    while j < n, j - start < 32, isASCIIAlnum(bytes[j]) { j += 1 }
+                    if j > start && j < n && bytes[j] == UInt8(ascii: ";"),
+                        let value = HTMLEntities.value(named: UnsafeBufferPointer(rebasing: bytes[start..<j]))
+                    {
+                        replacement = value
+                        j += 1
                     }
                 }
+                if decoded == nil && replacement == nil {
+                    i += 1
+                    continue
+                }
+                out.append(contentsOf: bytes[runStart..<i])
+                if let decoded { appendUTF8(decoded, to: &out) }
+                if let replacement { out.append(contentsOf: replacement.utf8) }
+                i = j
+                runStart = j
             }
-            out.append(c)
-            i += 1
+            out.append(contentsOf: bytes[runStart..<n])
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
+    }
+
+    private static func digit(_ c: UInt8, hex: Bool) -> UInt32? {
+        if c >= 0x30 && c <= 0x39 { return UInt32(c - 0x30) }
+        if hex {
+            let lower = c | 0x20
+            if lower >= 0x61 && lower <= 0x66 { return UInt32(lower - 0x61 + 10) }
+        }
+        return nil
+    }
+
+    private static func isASCIIAlnum(_ c: UInt8) -> Bool {
+        (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A || c >= 0x30 && c <= 0x39
     }
 
     /// The text a reader sees in an HTML fragment: tags removed (with a space where a
@@ -159,6 +206,23 @@ public enum HTMLText {
 
     /// Whitespace runs (including non-breaking spaces) as one space, ends trimmed.
     public static func collapseWhitespace(_ text: String) -> String {
+        // Common case: printable ASCII with single inner spaces needs no work.
+        var copy = text
+        let clean = copy.withUTF8 { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last, first != 32, last != 32 else { return bytes.isEmpty }
+            var previousSpace = false
+            for c in bytes {
+                if c < 32 || c >= 0x7F { return false }
+                if c == 32 {
+                    if previousSpace { return false }
+                    previousSpace = true
+                } else {
+                    previousSpace = false
+                }
+            }
+            return true
+        }
+        if clean { return text }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for ch in text.unicodeScalars {
@@ -176,8 +240,11 @@ public enum HTMLText {
     /// feedparser's guess for text that no type attribute describes: HTML when it has
     /// an end tag or a character reference and every tag in it is an HTML element.
     public static func looksLikeHTML(_ text: String) -> Bool {
-        guard text.utf8.contains(UInt8(ascii: "<")) || text.utf8.contains(UInt8(ascii: "&")) else { return false }
-        let bytes = Array(text.utf8)
+        looksLikeHTML(Array(text.utf8))
+    }
+
+    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return false }
         var hasEndTagOrReference = false
         var i = 0
         while i < bytes.count {
@@ -211,19 +278,6 @@ public enum HTMLText {
 
     private static func isNameByte(_ c: UInt8) -> Bool {
         isWordByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ":")
-    }
-
-    private static func isASCIIAlnum(_ s: Unicode.Scalar) -> Bool {
-        s.isASCII && isWordByte(UInt8(s.value)) && s != "_"
-    }
-
-    private static func hexValue(_ s: Unicode.Scalar) -> UInt32? {
-        switch s {
-        case "0"..."9": return s.value - 48
-        case "a"..."f": return s.value - 87
-        case "A"..."F": return s.value - 55
-        default: return nil
-        }
     }
 
     private static func asciiCaseInsensitiveEqual(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {

@@ -6,9 +6,9 @@ public enum URLResolver {
     /// Surrounding whitespace and embedded tabs and newlines are removed first, as
     /// browsers do.
     public static func resolve(_ reference: String, against base: String?) -> String {
-        let ref = clean(reference)
+        var ref = clean(reference)
         guard let base, !base.isEmpty else { return ref }
-        if scheme(of: ref) != nil { return ref }
+        if ref.withUTF8({ schemeLength($0) != nil }) { return ref }
         guard let parts = Parts(base) else { return ref }
 
         if ref.hasPrefix("//") { return parts.scheme + ":" + ref }
@@ -33,16 +33,25 @@ public enum URLResolver {
 
     /// The scheme of `string` (lowercased), or nil when it has none.
     public static func scheme(of string: String) -> String? {
-        var scheme = ""
-        for (offset, c) in string.utf8.enumerated() {
+        var string = string
+        return string.withUTF8 { scheme(ofUTF8: $0) }
+    }
+
+    private static func scheme(ofUTF8 bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let length = schemeLength(bytes) else { return nil }
+        return String(decoding: bytes[0..<length], as: UTF8.self).lowercased()
+    }
+
+    /// The length of the scheme at the start of `bytes` (before its `:`), or nil.
+    private static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (offset, c) in bytes.enumerated() {
             switch c {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                scheme.unicodeScalars.append(Unicode.Scalar(c | 0x20))
+                continue
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
                 if offset == 0 { return nil }
-                scheme.unicodeScalars.append(Unicode.Scalar(c))
             case UInt8(ascii: ":"):
-                return offset == 0 ? nil : scheme
+                return offset == 0 ? nil : offset
             default:
                 return nil
             }
@@ -51,10 +60,9 @@ public enum URLResolver {
     }
 
     private static func clean(_ s: String) -> String {
-        var needsWork = false
-        for c in s.utf8 where c == 9 || c == 10 || c == 13 || c == 32 || c == 12 {
-            needsWork = true
-            break
+        var s = s
+        let needsWork = s.withUTF8 { bytes in
+            bytes.contains { $0 == 9 || $0 == 10 || $0 == 13 || $0 == 32 || $0 == 12 }
         }
         guard needsWork else { return s }
         let trimmed = s.trimmingASCIIWhitespace()
