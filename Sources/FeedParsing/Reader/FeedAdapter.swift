@@ -110,24 +110,38 @@ enum FeedAdapter {
     /// Reads `jo@example.com (Jo Doe)`, `Jo Doe <jo@example.com>`, a bare address or a
     /// bare name.
     static func parsePerson(_ text: String) -> Author {
-        let text = String(text.trimmingASCIIWhitespace())
-        guard let at = text.firstIndex(of: "@") else { return Author(name: text.isEmpty ? nil : text) }
-        let separators: Set<Character> = [" ", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\"", "\t", "\n"]
-        var start = at
-        while start > text.startIndex, !separators.contains(text[text.index(before: start)]) {
-            start = text.index(before: start)
+        var text = String(text.trimmingASCIIWhitespace())
+        return text.withUTF8 { bytes -> Author in
+            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else {
+                return Author(name: bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
+            }
+            func isSeparator(_ c: UInt8) -> Bool {
+                switch c {
+                case 32, 9, 10, 13, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
+                    UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
+                    UInt8(ascii: "\""):
+                    return true
+                default:
+                    return false
+                }
+            }
+            var start = at
+            while start > 0 && !isSeparator(bytes[start - 1]) { start -= 1 }
+            var end = at
+            while end < bytes.count && !isSeparator(bytes[end]) { end += 1 }
+            var email = String(decoding: bytes[start..<end], as: UTF8.self)
+            if email.lowercased().hasPrefix("mailto:") { email.removeFirst(7) }
+            // The name is what is left, without the brackets that held either part.
+            var rest = Array(bytes[0..<start]) + Array(bytes[end...])
+            rest.removeAll { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
+            var name = String(decoding: rest, as: UTF8.self).trimmingASCIIWhitespace()
+            while name.hasPrefix("(") && name.hasSuffix(")") && name.count >= 2 {
+                name = name.dropFirst().dropLast().trimmingASCIIWhitespace()
+            }
+            name = name.trimmingASCIIWhitespace()
+            if name == "()" { name = "" }
+            return Author(name: name.isEmpty ? nil : String(name), email: email.isEmpty ? nil : email)
         }
-        var end = at
-        while end < text.endIndex, !separators.contains(text[end]) { end = text.index(after: end) }
-        var email = String(text[start..<end])
-        if email.lowercased().hasPrefix("mailto:") { email.removeFirst(7) }
-        let rest = text[..<start] + text[end...]
-        let restString = String(rest).replacingOccurrences(of: "<>", with: "").replacingOccurrences(of: "()", with: "")
-        var name = String(restString.trimmingASCIIWhitespace())
-        if name.hasPrefix("(") && name.hasSuffix(")") || name.hasPrefix("<") && name.hasSuffix(">") {
-            name = String(name.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
-        }
-        return Author(name: name.isEmpty ? nil : name, email: email.isEmpty ? nil : email)
     }
 
     static func isWebURL(_ s: String) -> Bool {

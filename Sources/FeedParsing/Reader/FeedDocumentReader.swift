@@ -88,6 +88,9 @@ final class FeedDocumentReader {
     private var pendingEndTag: String?
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
     private var tagCache: [TagKey: (String, Tag)] = [:]
+    private static let tagSlots = 256
+    private var tagSlots = [(name: UnsafePointer<UInt8>?, ns: Namespace, tag: Tag)](
+        repeating: (nil, .other, .other), count: FeedDocumentReader.tagSlots)
 
     private struct TagKey: Hashable {
         var name: UnsafePointer<UInt8>
@@ -401,7 +404,8 @@ final class FeedDocumentReader {
                 finishCapture()
             } else if stack.count > cap.depth {
                 if let name = frame.name, !Self.isVoidElement(name) {
-                    text.append(contentsOf: Array("</".utf8))
+                    text.append(UInt8(ascii: "<"))
+                    text.append(UInt8(ascii: "/"))
                     text.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
                     text.append(UInt8(ascii: ">"))
                 }
@@ -504,11 +508,12 @@ final class FeedDocumentReader {
                 text.append(UInt8(ascii: ":"))
             }
             text.append(contentsOf: UnsafeBufferPointer(start: attribute.localname, count: strlen(attribute.localname)))
-            text.append(contentsOf: Array("=\"".utf8))
+            text.append(UInt8(ascii: "="))
+            text.append(UInt8(ascii: "\""))
             for c in attribute.valueBytes {
                 switch c {
-                case UInt8(ascii: "&"): text.append(contentsOf: Array("&amp;".utf8))
-                case UInt8(ascii: "\""): text.append(contentsOf: Array("&quot;".utf8))
+                case UInt8(ascii: "&"): text.append(contentsOf: Self.escapedAmpersand)
+                case UInt8(ascii: "\""): text.append(contentsOf: Self.escapedQuote)
                 default: text.append(c)
                 }
             }
@@ -644,6 +649,9 @@ final class FeedDocumentReader {
         return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
     }
 
+    private static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
+    private static let escapedQuote: [UInt8] = Array("&quot;".utf8)
+
     private static let voidElements: Set<String> = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
     ]
@@ -674,8 +682,16 @@ final class FeedDocumentReader {
     }
 
     private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
+        // Names come from libxml2's dictionary, so one pointer is one name: a
+        // direct-mapped cache on the pointer answers almost every lookup.
+        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: localname) >> 3) &+ UInt(ns.rawValue)) & (Self.tagSlots - 1)
+        let entry = tagSlots[slot]
+        if entry.name == localname && entry.ns == ns { return entry.tag }
         let key = TagKey(name: localname, ns: ns)
-        if let cached = tagCache[key] { return cached.1 }
+        if let cached = tagCache[key] {
+            tagSlots[slot] = (localname, ns, cached.1)
+            return cached.1
+        }
         var name = String(cString: localname)
         var resolvedNS = ns
         // An undeclared prefix can leave "prefix:name" as the local name.
@@ -685,6 +701,7 @@ final class FeedDocumentReader {
         }
         let tag = Tag.resolve(namespace: resolvedNS, name: name)
         if tagCache.count < 4096 { tagCache[key] = (name, tag) }
+        tagSlots[slot] = (localname, ns, tag)
         return tag
     }
 }

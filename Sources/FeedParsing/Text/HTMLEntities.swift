@@ -1,26 +1,39 @@
 /// HTML5 named character references, for text that is HTML or was written as if XML
 /// knew HTML's entities (`&nbsp;`, `&eacute;` in feeds).
 enum HTMLEntities {
-    /// Named reference (without `&` and `;`) to the characters it stands for.
-    static let byName: [String: String] = {
-        var result: [String: String] = [:]
-        result.reserveCapacity(2200)
-        for line in table.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            var value = ""
-            for hex in line[line.index(after: eq)...].split(separator: " ") {
-                if let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) {
-                    value.unicodeScalars.append(scalar)
-                }
-            }
-            result[String(line[..<eq])] = value
-        }
-        return result
-    }()
-
     /// The characters of a named reference given as UTF-8 bytes, or nil when unknown.
+    /// A binary search over the generated table: nothing is built at run time.
     static func value(named name: UnsafeBufferPointer<UInt8>) -> String? {
-        byName[String(decoding: name, as: UTF8.self)]
+        var low = 0
+        var high = names.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            let candidate = names[mid]
+            let order = compare(name, UnsafeBufferPointer(start: candidate.utf8Start, count: candidate.utf8CodeUnitCount))
+            if order == 0 {
+                let packed = values[mid]
+                var result = String.UnicodeScalarView()
+                if let first = Unicode.Scalar(UInt32(truncatingIfNeeded: packed)) { result.append(first) }
+                if packed >> 32 != 0, let second = Unicode.Scalar(UInt32(truncatingIfNeeded: packed >> 32)) {
+                    result.append(second)
+                }
+                return String(result)
+            }
+            if order < 0 { high = mid - 1 } else { low = mid + 1 }
+        }
+        return nil
+    }
+
+    /// The characters of a named reference, or nil when unknown.
+    static func value(named name: String) -> String? {
+        var name = name
+        return name.withUTF8 { value(named: $0) }
+    }
+
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = min(a.count, b.count)
+        for i in 0..<count where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     /// What a numeric reference means in HTML: C1 code points stand for their

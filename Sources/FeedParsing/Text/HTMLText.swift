@@ -212,7 +212,9 @@ public enum HTMLText {
             guard let first = bytes.first, let last = bytes.last, first != 32, last != 32 else { return bytes.isEmpty }
             var previousSpace = false
             for c in bytes {
-                if c < 32 || c >= 0x7F { return false }
+                // Lead bytes of the non-ASCII spaces (U+00A0, U+1680, U+2000–U+205F,
+                // U+3000) and ASCII controls need the full path; other text does not.
+                if c < 32 || c == 0x7F || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 { return false }
                 if c == 32 {
                     if previousSpace { return false }
                     previousSpace = true
