@@ -17,6 +17,8 @@ final class FeedDocumentReader {
         var tag: Tag
         var name: UnsafePointer<UInt8>?
         var base: String?
+        /// Whether `base` comes from an `xml:base` rather than the document URL.
+        var explicitBase = false
         var lang: String?
         var scope: Scope
         var opens: Opens
@@ -38,6 +40,7 @@ final class FeedDocumentReader {
         var kind = TextKind.plain
         var depth = 0
         var base: String?
+        var explicitBase = false
         var escapeText = false
         var sawChild = false
         var topLevelChildren = 0
@@ -130,11 +133,12 @@ final class FeedDocumentReader {
         let tag = self.tag(localname, ns: ns)
         let parent = stack.last
         var frame = Frame(
-            tag: tag, name: localname, base: parent?.base ?? documentURL, lang: parent?.lang,
-            scope: parent?.scope ?? .document, opens: .nothing)
+            tag: tag, name: localname, base: parent?.base ?? documentURL, explicitBase: parent?.explicitBase ?? false,
+            lang: parent?.lang, scope: parent?.scope ?? .document, opens: .nothing)
         for attribute in attributes where attribute.isXMLNamespace {
             if attribute.localnameEquals("base") {
                 frame.base = URLResolver.resolve(attribute.value, against: frame.base)
+                frame.explicitBase = true
             } else if attribute.localnameEquals("lang") {
                 let lang = attribute.value.trimmingASCIIWhitespace()
                 frame.lang = lang.isEmpty ? nil : String(lang)
@@ -470,6 +474,7 @@ final class FeedDocumentReader {
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll(keepingCapacity: true)
         capture.begin(field: field, kind: kind, depth: stack.count, base: frame.base)
+        capture.explicitBase = frame.explicitBase
         if let attributes, attributes.value(named: "mode")?.lowercased() == "base64" { capture.base64 = true }
     }
 
@@ -521,7 +526,9 @@ final class FeedDocumentReader {
         }
         text.append(UInt8(ascii: ">"))
         stack.append(
-            Frame(tag: .other, name: localname, base: parent?.base, lang: parent?.lang, scope: .ignore, opens: .nothing))
+            Frame(
+                tag: .other, name: localname, base: parent?.base, explicitBase: parent?.explicitBase ?? false,
+                lang: parent?.lang, scope: .ignore, opens: .nothing))
     }
 
     private func finishCapture() {
@@ -542,7 +549,7 @@ final class FeedDocumentReader {
             // does HTML content some publishers (TypePad) wrap the same way.
             bytes = Self.unwrapDiv(bytes)
         }
-        let textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base)
+        let textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
         let inEntry = current != nil
         // Bodies stay bytes; only the short fields are decoded here.
         let value: String

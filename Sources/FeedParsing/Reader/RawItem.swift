@@ -20,6 +20,8 @@ struct TextValue: Sendable {
     var kind: TextKind
     /// The base URL in scope where the text was found.
     var base: String?
+    /// Whether `base` comes from an `xml:base` (rather than the document URL).
+    var explicitBase = false
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
     var isEmpty: Bool { bytes.isEmpty }
