@@ -51,18 +51,52 @@ public enum FeedParser {
     public static func parse(_ bytes: some Collection<UInt8>, options: Options = Options()) throws(FeedParsingError)
         -> ParsedFeed
     {
-        let parser = FeedStreamParser(options: options)
         let array = Array(bytes)
-        let chunk = 256 * 1024
-        var offset = 0
-        array.withUnsafeBufferPointer { buffer in
-            repeat {
-                let end = min(buffer.count, offset + chunk)
-                parser.consume(UnsafeBufferPointer(rebasing: buffer[offset..<end]))
-                offset = end
-            } while offset < buffer.count
+        return try twoPass(options: options, onEntry: nil) { parser in
+            let chunk = 256 * 1024
+            var offset = 0
+            array.withUnsafeBufferPointer { buffer in
+                repeat {
+                    let end = min(buffer.count, offset + chunk)
+                    parser.consume(UnsafeBufferPointer(rebasing: buffer[offset..<end]))
+                    offset = end
+                } while offset < buffer.count && !parser.needsRepair
+            }
         }
-        return try parser.finish()
+    }
+
+    /// Reads a document optimistically — straight into libxml2, without the repair
+    /// pass — and, at the first problem libxml2 reports, reads it again from the
+    /// start with repair. Well-formed documents (most of them) are read once at full
+    /// speed; the rest cost a second pass. Entries handed to `onEntry` before the
+    /// problem came from bytes before it, which both passes read identically, so the
+    /// second pass skips that many instead of delivering them twice.
+    private static func twoPass(
+        options: Options, onEntry: ((Entry) -> Void)?, feedAll: (FeedStreamParser) throws(FeedParsingError) -> Void
+    ) throws(FeedParsingError) -> ParsedFeed {
+        var delivered = 0
+        let first = FeedStreamParser(options: options, onEntry: onEntry.map { handler in { handler($0); delivered += 1 } }, optimistic: true)
+        try feedAll(first)
+        if !first.needsRepair {
+            do {
+                let result = try first.finish()
+                if !first.needsRepair { return result }
+            } catch {
+                // A read abandoned at the end (a truncated document, say) proves
+                // nothing: only a clean failure is final.
+                if !first.needsRepair { throw error }
+            }
+        }
+        var skip = delivered
+        let second = FeedStreamParser(
+            options: options,
+            onEntry: onEntry.map { handler in
+                { entry in
+                    if skip > 0 { skip -= 1 } else { handler(entry) }
+                }
+            })
+        try feedAll(second)
+        return try second.finish()
     }
 
     /// Parses a file, reading it in chunks so memory does not grow with its size.
@@ -75,16 +109,19 @@ public enum FeedParser {
             throw .unreadable("cannot open \(path)")
         }
         defer { try? handle.close() }
-        let parser = FeedStreamParser(options: options, onEntry: onEntry)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         let fd = handle.fileDescriptor
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 { throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            buffer.withUnsafeBufferPointer { parser.consume(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+        return try twoPass(options: options, onEntry: onEntry) { (parser) throws(FeedParsingError) in
+            if lseek(fd, 0, SEEK_SET) != 0 {
+                throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            while !parser.needsRepair {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 { throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))") }
+                if count == 0 { break }
+                buffer.withUnsafeBufferPointer { parser.consume(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            }
         }
-        return try parser.finish()
     }
 }
 
@@ -113,13 +150,27 @@ public final class FeedStreamParser {
     private var earlyWarnings = WarningCollector()
     private let reader: FeedDocumentReader
 
+    /// Whether this parser skips the repair pass, to be run again with it if
+    /// libxml2 reports a problem (see ``FeedParser``'s two-pass reading).
+    let optimistic: Bool
+
+    /// In optimistic mode: libxml2 met something the repair pass would have fixed,
+    /// so the document must be read again with repair.
+    var needsRepair: Bool { reader.needsRepair }
+
     /// Creates a parser for one document.
-    public init(options: FeedParser.Options = FeedParser.Options(), onEntry: ((Entry) -> Void)? = nil) {
+    public convenience init(options: FeedParser.Options = FeedParser.Options(), onEntry: ((Entry) -> Void)? = nil) {
+        self.init(options: options, onEntry: onEntry, optimistic: false)
+    }
+
+    init(options: FeedParser.Options, onEntry: ((Entry) -> Void)?, optimistic: Bool) {
+        self.optimistic = optimistic
         self.options = options
         self.onEntry = onEntry
         reader = FeedDocumentReader(documentURL: options.baseURL)
         reader.maxTextLength = options.maxTextLength
         reader.entryHandler = onEntry
+        reader.stopsAtFirstError = optimistic
     }
 
     /// Reads the next chunk of the document.
@@ -246,6 +297,10 @@ public final class FeedStreamParser {
 
     private func feedXML(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
         guard case .xml(let parser) = mode else { return }
+        if optimistic {
+            parser.push(bytes, final: final)
+            return
+        }
         repaired.removeAll(keepingCapacity: true)
         if repair.process(bytes, final: final, into: &repaired) {
             parser.push(bytes, final: final)

@@ -81,6 +81,10 @@ final class FeedDocumentReader {
     /// When set, receives each entry instead of ``entries`` keeping it.
     var entryHandler: ((Entry) -> Void)?
     private(set) var entryCount = 0
+    /// Optimistic reading: stop at the first problem libxml2 reports.
+    var stopsAtFirstError = false
+    /// Set when an optimistic read stopped; the document must be read with repair.
+    private(set) var needsRepair = false
 
     private var stack: [Frame] = []
     private var current: RawItem?
@@ -114,6 +118,7 @@ final class FeedDocumentReader {
         localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?,
         attributes: Attributes
     ) {
+        keepReadingReferences()
         if stack.count >= Self.maxDepth {
             // libxml2's push parser has no depth limit of its own; stop before a
             // hostile document can grow the element stacks without bound.
@@ -347,6 +352,7 @@ final class FeedDocumentReader {
     }
 
     func endElement() {
+        keepReadingReferences()
         if let name = pendingEndTag {
             pendingEndTag = nil
             // libxml2 reports a mismatched end tag as the end of the innermost element;
@@ -362,6 +368,7 @@ final class FeedDocumentReader {
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, count: Int) {
+        keepReadingReferences()
         guard capture.active else { return }
         let cap = capture
         var buffer = UnsafeBufferPointer(start: bytes, count: count)
@@ -380,6 +387,22 @@ final class FeedDocumentReader {
         } else {
             text.append(contentsOf: buffer)
         }
+    }
+
+    /// libxml2 silently drops every entity reference — `&amp;` and `&lt;` included —
+    /// once a document has been found not well-formed (`xmlParseReference` returns
+    /// early), which in recovery mode loses text after the first error. Resetting the
+    /// flag after each error keeps it reading them; errors are recorded separately.
+    @inline(__always)
+    private func keepReadingReferences() {
+        if let context = parserContext, context.pointee.wellFormed == 0 { context.pointee.wellFormed = 1 }
+    }
+
+    /// Called by an optimistic read at the first libxml2 problem: stop here.
+    func abandonOptimisticRead() {
+        guard !needsRepair else { return }
+        needsRepair = true
+        if let parserContext { xmlStopParser(parserContext) }
     }
 
     /// Called for libxml2 errors; remembers what an end-tag mismatch really closed.
@@ -542,6 +565,9 @@ final class FeedDocumentReader {
                 bytes = Self.trimmed(Array(data))
             }
         }
+        if !bytes.isEmpty, bytes.withUnsafeBufferPointer({ memchr($0.baseAddress!, 0xC2, $0.count) != nil }) {
+            bytes = Self.replacingC1Controls(bytes)
+        }
         if cap.topLevelChildren == 1 && !cap.textOutsideChildren
             && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
         {
@@ -580,6 +606,27 @@ final class FeedDocumentReader {
                 assign(cap, textValue, url: url, to: &channel)
             }
         }
+    }
+
+    /// C1 control characters (U+0080–U+009F, from raw bytes or `&#146;`-style
+    /// references) are windows-1252 text decoded as Latin-1 upstream: give the
+    /// characters the publisher meant, as browsers and feedparser do.
+    private static func replacingC1Controls(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0xC2, i + 1 < bytes.count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F,
+                let mapped = Windows1252.c1[Int(bytes[i + 1] - 0x80)]
+            {
+                appendUTF8(mapped, to: &out)
+                i += 2
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     /// `bytes` without leading and trailing ASCII whitespace.

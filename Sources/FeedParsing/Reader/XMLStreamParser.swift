@@ -46,6 +46,12 @@ final class XMLStreamParser {
             guard let ctx, let error else { return }
             let reader = Unmanaged<FeedDocumentReader>.fromOpaque(ctx).takeUnretainedValue()
             let e = error.pointee
+            if reader.stopsAtFirstError
+                && (e.level.rawValue >= XML_ERR_ERROR.rawValue || e.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue))
+            {
+                reader.abandonOptimisticRead()
+                return
+            }
             if e.code == Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue) {
                 reader.noteMismatchedEndTag(e.str2.map { String(cString: $0) })
             }
