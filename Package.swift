@@ -15,6 +15,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "TidingsModel"),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -38,13 +39,14 @@ let package = Package(
             dependencies: [
                 "TidingsModel",
                 "FeedParsing",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "tidings-parse-bench",
-            dependencies: ["FeedParsing"]
+            dependencies: ["FeedParsing", "CMalloc"]
         ),
         .testTarget(
             name: "FeedParsingTests",

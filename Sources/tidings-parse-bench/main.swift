@@ -4,6 +4,13 @@
 import FeedParsing
 import Foundation
 
+#if canImport(Glibc)
+    import CMalloc
+    // As the tidings command does (see tuneAllocator there).
+    _ = mallopt(M_MMAP_THRESHOLD, 8 << 20)
+    _ = mallopt(M_TRIM_THRESHOLD, 32 << 20)
+#endif
+
 var files = 0
 var entries = 0
 var bytes = 0

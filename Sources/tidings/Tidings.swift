@@ -1,13 +1,33 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+    import CMalloc
+#endif
+
 /// The `tidings` command: the composition root of the project.
 @main
 struct Tidings: AsyncParsableCommand {
+    static func main() async {
+        tuneAllocator()
+        await Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "tidings",
         abstract: "A news-feed aggregation engine: parse, sanitize, store and publish feeds.",
         subcommands: [ParseCommand.self]
     )
+}
+
+/// Keeps glibc from returning every large buffer to the kernel as soon as it is
+/// freed: a parser allocates and frees body-sized buffers all the time, and with
+/// the default thresholds each one costs an mmap/munmap pair and page faults
+/// (a third of the parse time in system CPU, measured on the benchmark corpus).
+func tuneAllocator() {
+    #if canImport(Glibc)
+        _ = mallopt(M_MMAP_THRESHOLD, 8 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 32 << 20)
+    #endif
 }
 
 /// Writes a line to standard error.

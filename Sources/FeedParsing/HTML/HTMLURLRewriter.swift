@@ -9,7 +9,7 @@ enum HTMLURLRewriter {
     /// `html` with relative URLs resolved against `base`; `html` itself when nothing
     /// needed resolving.
     static func absolutize(_ html: [UInt8], base: String?) -> [UInt8] {
-        guard let base, !base.isEmpty, html.contains(UInt8(ascii: "<")) else { return html }
+        guard let base, html.contains(UInt8(ascii: "<")), let parsedBase = BaseURL(base) else { return html }
         var out: [UInt8] = []
         var copied = 0
         let n = html.count
@@ -63,8 +63,10 @@ enum HTMLURLRewriter {
                 }
                 let kind = urlAttribute(html[nameStart..<nameEnd])
                 guard kind != .none else { continue }
+                // Most values are absolute already: a scheme, then nothing to do.
+                if kind == .single && hasScheme(html[valueStart..<valueEnd]) { continue }
                 let raw = HTMLText.decodeEntities(String(decoding: html[valueStart..<valueEnd], as: UTF8.self))
-                let resolved = kind == .srcset ? resolveSrcset(raw, base: base) : URLResolver.resolve(raw, against: base)
+                let resolved = kind == .srcset ? resolveSrcset(raw, base: parsedBase) : parsedBase.resolve(raw)
                 guard resolved != raw else { continue }
                 // Replace the whole value, quotes included.
                 let replaceStart = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") ? valueStart - 1 : valueStart
@@ -90,24 +92,48 @@ enum HTMLURLRewriter {
 
     private enum URLAttribute { case none, single, srcset }
 
-    private static let single: Set<String> = [
+    private static let single: [StaticString] = [
         "href", "src", "poster", "cite", "action", "background", "longdesc", "usemap", "formaction", "data",
         "codebase", "profile", "lowsrc", "dynsrc", "xlink:href",
     ]
 
     private static func urlAttribute(_ name: ArraySlice<UInt8>) -> URLAttribute {
         guard name.count >= 3 && name.count <= 10 else { return .none }
-        let lower = String(decoding: name, as: UTF8.self).lowercased()
-        if lower == "srcset" { return .srcset }
-        return single.contains(lower) ? .single : .none
+        if equalsIgnoringCase(name, "srcset") { return .srcset }
+        for candidate in single where equalsIgnoringCase(name, candidate) { return .single }
+        return .none
+    }
+
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ name: StaticString) -> Bool {
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        let p = name.utf8Start
+        var k = 0
+        for c in bytes {
+            if c | 0x20 != p[k] | 0x20 { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// Whether an attribute value starts with a URL scheme (`https:`, `mailto:`…).
+    private static func hasScheme(_ value: ArraySlice<UInt8>) -> Bool {
+        var length = 0
+        for c in value {
+            if c == UInt8(ascii: ":") { return length > 0 }
+            let letter = isLetter(c)
+            let other = c >= 0x30 && c <= 0x39 || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            if !letter && !(other && length > 0) { return false }
+            length += 1
+        }
+        return false
     }
 
     /// `srcset` is a comma-separated list of "URL [descriptor]" candidates.
-    private static func resolveSrcset(_ value: String, base: String) -> String {
+    private static func resolveSrcset(_ value: String, base: BaseURL) -> String {
         value.split(separator: ",", omittingEmptySubsequences: true).map { candidate in
             let parts = candidate.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
             guard let url = parts.first else { return String(candidate) }
-            return ([URLResolver.resolve(String(url), against: base)] + parts.dropFirst().map(String.init))
+            return ([base.resolve(String(url))] + parts.dropFirst().map(String.init))
                 .joined(separator: " ")
         }.joined(separator: ", ")
     }

@@ -35,10 +35,12 @@ public enum FeedJSON {
         string(entry.published.map(RFC3339.format), &out)
         out += ",\"updated\":"
         string(entry.updated.map(RFC3339.format), &out)
+        // Until the sanitizer lands, bodies are printed as read with their relative
+        // URLs made absolute (the contract promises absolute links).
         out += ",\"summary\":"
-        string(entry.summary, &out)
+        string(entry.summaryUTF8.map { body(HTMLURLRewriter.absolutize($0, base: entry.contentBase)) }, &out)
         out += ",\"content\":"
-        string(entry.content, &out)
+        string(entry.contentUTF8.map { body(HTMLURLRewriter.absolutize($0, base: entry.contentBase)) }, &out)
         out += ",\"image\":"
         string(entry.image, &out)
         out += ",\"authors\":["
@@ -70,6 +72,8 @@ public enum FeedJSON {
         }
         out += "]}"
     }
+
+    private static func body(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     private static func string(_ value: String?, _ out: inout String) {
         guard let value else {

@@ -37,13 +37,15 @@ enum FeedAdapter {
             raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dctermsModified) ?? raw.date(.dcDate)
         let summary = raw.description ?? raw.summary ?? raw.dcDescription ?? raw.itunesSummary ?? raw.mediaDescription
         let content = raw.contentEncoded ?? raw.content ?? raw.xhtmlBody
-        // Relative URLs in bodies: xml:base in scope, else the entry's link, else the
-        // document URL (DESIGN.md; the golden pope entry depends on it).
+        // Relative URLs in bodies resolve against xml:base in scope, else the entry's
+        // link, else the document URL (DESIGN.md; the golden pope entry depends on
+        // it). The bodies keep their URLs as written: resolving them is part of
+        // sanitizing, which rewrites the HTML anyway (`contentBase` says against what).
         func base(of value: TextValue) -> String? {
             value.explicitBase ? value.base : (entry.link ?? value.base)
         }
-        entry.summaryUTF8 = summary.map { HTMLURLRewriter.absolutize($0.htmlBytes, base: base(of: $0)) }
-        entry.contentUTF8 = content.map { HTMLURLRewriter.absolutize($0.htmlBytes, base: base(of: $0)) }
+        entry.summaryUTF8 = summary?.htmlBytes
+        entry.contentUTF8 = content?.htmlBytes
         entry.contentBase = (content ?? summary).map(base(of:)) ?? entry.link ?? raw.base
         entry.image = image(of: raw)
         entry.authors = authors(of: raw)

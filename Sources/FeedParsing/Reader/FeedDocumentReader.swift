@@ -87,7 +87,10 @@ final class FeedDocumentReader {
     private(set) var needsRepair = false
 
     private var stack: [Frame] = []
-    private var current: RawItem?
+    /// The entry being read, valid while `inItem`. Not an optional: testing or
+    /// mutating an optional struct this large copies it whole.
+    private var current = RawItem()
+    private var inItem = false
     private var person: Author?
     private var personIsContributor = false
     private let capture = Capture()
@@ -187,6 +190,7 @@ final class FeedDocumentReader {
                 item.rdfAbout = URLResolver.resolve(about, against: frame.base)
             }
             current = item
+            inItem = true
             frame.scope = .entry
             frame.opens = .entry
         case .channel, .feed:
@@ -202,7 +206,7 @@ final class FeedDocumentReader {
         case .image:
             if inEntry {
                 if let url = attributes.value(named: "url") ?? attributes.value(named: "href") {
-                    current?.media.append(
+                    current.media.append(
                         RawMedia(url: URLResolver.resolve(url, against: frame.base), type: nil, medium: "image", isThumbnail: false))
                 }
                 frame.scope = .ignore
@@ -220,7 +224,7 @@ final class FeedDocumentReader {
                     href: URLResolver.resolve(href, against: frame.base), rel: rel.isEmpty ? "alternate" : rel,
                     type: attributes.value(named: "type")?.lowercased(),
                     length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
-                if inEntry { current?.links.append(link) } else { channel.links.append(link) }
+                if inEntry { current.links.append(link) } else { channel.links.append(link) }
                 frame.scope = .ignore
             } else {
                 beginCapture(.rssLink, .plain, frame)
@@ -256,7 +260,7 @@ final class FeedDocumentReader {
             beginCapture(.xhtmlBody, .html, frame)
         case .itunesCategory:
             if inEntry, let term = attributes.value(named: "text"), !term.isEmpty {
-                current?.categories.append(Category(term: term, scheme: "http://www.itunes.com/"))
+                current.categories.append(Category(term: term, scheme: "http://www.itunes.com/"))
             }
         case .mediaCategory:
             beginCapture(.category, .plain, frame)
@@ -293,7 +297,7 @@ final class FeedDocumentReader {
                 if !value.isEmpty {
                     let category = Category(
                         term: value, scheme: attributes.value(named: "scheme"), label: attributes.value(named: "label"))
-                    if inEntry { current?.categories.append(category) } else { channel.categories.append(category) }
+                    if inEntry { current.categories.append(category) } else { channel.categories.append(category) }
                 }
                 frame.scope = .ignore
             } else {
@@ -308,7 +312,7 @@ final class FeedDocumentReader {
                     url: URLResolver.resolve(url, against: frame.base),
                     type: attributes.value(named: "type").map { String($0.trimmingASCIIWhitespace()) },
                     length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
-                if inEntry { current?.enclosures.append(enclosure) }
+                if inEntry { current.enclosures.append(enclosure) }
             }
             frame.scope = .ignore
         case .comments: beginCapture(.comments, .plain, frame)
@@ -327,7 +331,7 @@ final class FeedDocumentReader {
                     type: attributes.value(named: "type")?.lowercased(),
                     medium: attributes.value(named: "medium")?.lowercased(),
                     isThumbnail: tag == .mediaThumbnail)
-                if inEntry { current?.media.append(media) }
+                if inEntry { current.media.append(media) }
             }
         case .mediaGroup:
             break
@@ -338,7 +342,7 @@ final class FeedDocumentReader {
         case .itunesImage:
             if let href = attributes.value(named: "href") ?? attributes.value(named: "url") {
                 let url = URLResolver.resolve(href, against: frame.base)
-                if inEntry { current?.itunesImage = url } else { channel.itunesImage = url }
+                if inEntry { current.itunesImage = url } else { channel.itunesImage = url }
                 frame.scope = .ignore
             } else {
                 beginCapture(.itunesImageText, .plain, frame)
@@ -443,15 +447,16 @@ final class FeedDocumentReader {
         case .nothing:
             break
         case .entry:
-            if let item = current {
-                let entry = FeedAdapter.entry(from: item, feedLanguage: channel.language ?? channel.lang)
+            if inItem {
+                let entry = FeedAdapter.entry(from: current, feedLanguage: channel.language ?? channel.lang)
                 entryCount += 1
                 if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
             }
-            current = nil
+            current = RawItem()
+            inItem = false
         case .person:
             if let found = person, found.name != nil || found.email != nil || found.uri != nil {
-                if current != nil { current!.authors.append(found) } else { channel.authors.append(found) }
+                if inItem { current.authors.append(found) } else { channel.authors.append(found) }
             }
             person = nil
         }
@@ -565,9 +570,7 @@ final class FeedDocumentReader {
                 bytes = Self.trimmed(Array(data))
             }
         }
-        if !bytes.isEmpty, bytes.withUnsafeBufferPointer({ memchr($0.baseAddress!, 0xC2, $0.count) != nil }) {
-            bytes = Self.replacingC1Controls(bytes)
-        }
+        if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
         if cap.topLevelChildren == 1 && !cap.textOutsideChildren
             && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
         {
@@ -576,7 +579,7 @@ final class FeedDocumentReader {
             bytes = Self.unwrapDiv(bytes)
         }
         let textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
-        let inEntry = current != nil
+        let inEntry = inItem
         // Bodies stay bytes; only the short fields are decoded here.
         let value: String
         switch cap.field {
@@ -596,12 +599,12 @@ final class FeedDocumentReader {
         case .personURI: person?.uri = url()
         case .personText:
             if !value.isEmpty {
-                if inEntry { current!.rssAuthors.append(value) } else { channel.rssAuthors.append(value) }
+                if inEntry { current.rssAuthors.append(value) } else { channel.rssAuthors.append(value) }
             }
         case .imageURL: channel.imageURL = url()
         default:
             if inEntry {
-                assign(cap, textValue, url: url, to: &current!)
+                assign(cap, textValue, url: url, to: &current)
             } else {
                 assign(cap, textValue, url: url, to: &channel)
             }
@@ -612,20 +615,25 @@ final class FeedDocumentReader {
     /// references) are windows-1252 text decoded as Latin-1 upstream: give the
     /// characters the publisher meant, as browsers and feedparser do.
     private static func replacingC1Controls(_ bytes: [UInt8]) -> [UInt8] {
+        // Find each 0xC2 with memchr; most are Latin-1 letters or NBSP, left alone.
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0xC2, i + 1 < bytes.count, bytes[i + 1] >= 0x80, bytes[i + 1] <= 0x9F,
-                let mapped = Windows1252.c1[Int(bytes[i + 1] - 0x80)]
-            {
-                appendUTF8(mapped, to: &out)
-                i += 2
-            } else {
-                out.append(bytes[i])
-                i += 1
+        var copied = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            var i = 0
+            while i + 1 < buffer.count, let hit = memchr(base + i, 0xC2, buffer.count - i - 1) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                let next = buffer[at + 1]
+                if next >= 0x80 && next <= 0x9F, let mapped = Windows1252.c1[Int(next - 0x80)] {
+                    out.append(contentsOf: buffer[copied..<at])
+                    appendUTF8(mapped, to: &out)
+                    copied = at + 2
+                }
+                i = at + 1
             }
         }
+        if copied == 0 { return bytes }
+        out.append(contentsOf: bytes[copied...])
         return out
     }
 

@@ -9,41 +9,21 @@ public enum URLResolver {
         var ref = clean(reference)
         guard let base, !base.isEmpty else { return ref }
         if ref.withUTF8({ schemeLength($0) != nil }) { return ref }
-        guard let parts = Parts(base) else { return ref }
-
-        if ref.hasPrefix("//") { return parts.scheme + ":" + ref }
-        let (refPath, refSuffix) = splitPath(ref)
-        if refPath.isEmpty {
-            if refSuffix.isEmpty { return parts.withoutFragment }
-            if refSuffix.hasPrefix("#") { return parts.withoutFragment + refSuffix }
-            return parts.prefix + parts.path + refSuffix
-        }
-        let merged: String
-        if refPath.hasPrefix("/") {
-            merged = String(refPath)
-        } else if parts.hasAuthority && parts.path.isEmpty {
-            merged = "/" + refPath
-        } else if let slash = parts.path.lastIndex(of: "/") {
-            merged = String(parts.path[...slash]) + refPath
-        } else {
-            merged = String(refPath)
-        }
-        return parts.prefix + removeDotSegments(merged) + refSuffix
+        guard let parsed = BaseURL(base) else { return ref }
+        return parsed.resolveRelative(ref)
     }
 
     /// The scheme of `string` (lowercased), or nil when it has none.
     public static func scheme(of string: String) -> String? {
         var string = string
-        return string.withUTF8 { scheme(ofUTF8: $0) }
-    }
-
-    private static func scheme(ofUTF8 bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard let length = schemeLength(bytes) else { return nil }
-        return String(decoding: bytes[0..<length], as: UTF8.self).lowercased()
+        return string.withUTF8 { bytes in
+            guard let length = schemeLength(bytes) else { return nil }
+            return String(decoding: bytes[0..<length], as: UTF8.self).lowercased()
+        }
     }
 
     /// The length of the scheme at the start of `bytes` (before its `:`), or nil.
-    private static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         for (offset, c) in bytes.enumerated() {
             switch c {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
@@ -59,7 +39,7 @@ public enum URLResolver {
         return nil
     }
 
-    private static func clean(_ s: String) -> String {
+    static func clean(_ s: String) -> String {
         var s = s
         let needsWork = s.withUTF8 { bytes in
             bytes.contains { $0 == 9 || $0 == 10 || $0 == 13 || $0 == 32 || $0 == 12 }
@@ -69,16 +49,9 @@ public enum URLResolver {
         return String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }))
     }
 
-    private static func splitPath(_ s: String) -> (Substring, Substring) {
-        if let i = s.firstIndex(where: { $0 == "?" || $0 == "#" }) {
-            return (s[..<i], s[i...])
-        }
-        return (s[...], "")
-    }
-
     /// RFC 3986 §5.2.4.
     static func removeDotSegments(_ path: some StringProtocol) -> String {
-        guard path.contains(".") else { return String(path) }
+        guard path.utf8.contains(UInt8(ascii: ".")) else { return String(path) }
         var output: [Substring] = []
         let absolute = path.hasPrefix("/")
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -97,40 +70,87 @@ public enum URLResolver {
         }
         return (absolute ? "/" : "") + output.joined(separator: "/")
     }
+}
 
-    private struct Parts {
-        var scheme: String
-        var prefix: String  // scheme ":" ["//" authority]
-        var hasAuthority: Bool
-        var path: String
-        var query: String  // with "?", or empty
-        var withoutFragment: String { prefix + path + query }
+/// A base URL split once into the parts relative references attach to, for
+/// resolving many references against the same base.
+struct BaseURL {
+    /// The lowercased scheme.
+    let scheme: String
+    /// `scheme ":" ["//" authority]`.
+    let prefix: String
+    let hasAuthority: Bool
+    let path: String
+    /// With its `?`, or empty.
+    let query: String
 
-        init?(_ base: String) {
-            guard let scheme = URLResolver.scheme(of: base) else { return nil }
-            self.scheme = scheme
-            var rest = base.dropFirst(scheme.utf8.count + 1)
-            if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-            if rest.hasPrefix("//") {
-                let afterSlashes = rest.dropFirst(2)
-                let end = afterSlashes.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterSlashes.endIndex
-                prefix = base.prefix(scheme.utf8.count + 1) + "//" + afterSlashes[..<end]
-                hasAuthority = true
-                rest = afterSlashes[end...]
-            } else {
-                // "mailto:x", "urn:x": nothing relative can attach to these.
-                guard rest.hasPrefix("/") else { return nil }
-                prefix = String(base.prefix(scheme.utf8.count + 1))
-                hasAuthority = false
+    var withoutFragment: String { prefix + path + query }
+
+    init?(_ base: String) {
+        var copy = base
+        guard
+            let parts = copy.withUTF8({ bytes -> (Int, Int, Int, Int, Bool)? in
+                guard let schemeEnd = URLResolver.schemeLength(bytes) else { return nil }
+                var end = bytes.count
+                if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) { end = hash }
+                var i = schemeEnd + 1
+                var hasAuthority = false
+                if i + 1 < end && bytes[i] == UInt8(ascii: "/") && bytes[i + 1] == UInt8(ascii: "/") {
+                    hasAuthority = true
+                    i += 2
+                    while i < end && bytes[i] != UInt8(ascii: "/") && bytes[i] != UInt8(ascii: "?") { i += 1 }
+                } else if i >= end || bytes[i] != UInt8(ascii: "/") {
+                    // "mailto:x", "urn:x": nothing relative can attach to these.
+                    return nil
+                }
+                let pathStart = i
+                while i < end && bytes[i] != UInt8(ascii: "?") { i += 1 }
+                return (schemeEnd, pathStart, i, end, hasAuthority)
+            })
+        else { return nil }
+        let (schemeEnd, pathStart, queryStart, end) = (parts.0, parts.1, parts.2, parts.3)
+        let utf8 = Array(base.utf8)
+        scheme = String(decoding: utf8[0..<schemeEnd], as: UTF8.self).lowercased()
+        prefix = String(decoding: utf8[0..<pathStart], as: UTF8.self)
+        hasAuthority = parts.4
+        path = String(decoding: utf8[pathStart..<queryStart], as: UTF8.self)
+        query = String(decoding: utf8[queryStart..<end], as: UTF8.self)
+    }
+
+    /// `reference` (cleaned, and known to have no scheme) resolved against this base.
+    func resolveRelative(_ reference: String) -> String {
+        var ref = reference
+        return ref.withUTF8 { bytes -> String in
+            if bytes.count >= 2 && bytes[0] == UInt8(ascii: "/") && bytes[1] == UInt8(ascii: "/") {
+                return scheme + ":" + reference
             }
-            if let q = rest.firstIndex(of: "?") {
-                path = String(rest[..<q])
-                query = String(rest[q...])
-            } else {
-                path = String(rest)
-                query = ""
+            let split = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) ?? bytes.count
+            let refPath = String(decoding: bytes[0..<split], as: UTF8.self)
+            let refSuffix = String(decoding: bytes[split...], as: UTF8.self)
+            if refPath.isEmpty {
+                if refSuffix.isEmpty { return withoutFragment }
+                if bytes[split] == UInt8(ascii: "#") { return withoutFragment + refSuffix }
+                return prefix + path + refSuffix
             }
+            let merged: String
+            if bytes[0] == UInt8(ascii: "/") {
+                merged = refPath
+            } else if hasAuthority && path.isEmpty {
+                merged = "/" + refPath
+            } else if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                merged = String(path[...slash]) + refPath
+            } else {
+                merged = refPath
+            }
+            return prefix + URLResolver.removeDotSegments(merged) + refSuffix
         }
+    }
+
+    /// `reference` made absolute against this base (see ``URLResolver/resolve(_:against:)``).
+    func resolve(_ reference: String) -> String {
+        var ref = URLResolver.clean(reference)
+        if ref.withUTF8({ URLResolver.schemeLength($0) != nil }) { return ref }
+        return resolveRelative(ref)
     }
 }
 
