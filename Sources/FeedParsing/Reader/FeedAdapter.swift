@@ -125,7 +125,7 @@ enum FeedAdapter {
             func isSeparator(_ c: UInt8) -> Bool {
                 switch c {
                 case 32, 9, 10, 13, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
-                    UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
+                    UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ";"),
                     UInt8(ascii: "\""):
                     return true
                 default:
@@ -141,7 +141,9 @@ enum FeedAdapter {
             // The name is what is left, without the brackets that held either part.
             var rest = Array(bytes[0..<start]) + Array(bytes[end...])
             rest.removeAll { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
-            var name = String(decoding: rest, as: UTF8.self).trimmingASCIIWhitespace()
+            var restString = String(decoding: rest, as: UTF8.self)
+            while let empty = restString.range(of: "()") { restString.removeSubrange(empty) }
+            var name = restString.trimmingASCIIWhitespace()
             while name.hasPrefix("(") && name.hasSuffix(")") && name.count >= 2 {
                 name = name.dropFirst().dropLast().trimmingASCIIWhitespace()
             }

@@ -242,13 +242,18 @@ final class FeedDocumentReader {
             }
             let mode = attributes.value(named: "mode")?.lowercased()
             let kind = atomKind(attributes)
+            let type = attributes.value(named: "type")?.lowercased() ?? ""
             if mode == "base64" {
                 beginCapture(.content, kind, frame, attributes: attributes)
-            } else if kind == .plain, let type = attributes.value(named: "type")?.lowercased(),
-                !type.hasPrefix("text"), type != "plain", !type.hasSuffix("xml")
-            {
-                // Base64 media (an image, say) in an Atom content element: not text.
-                frame.scope = .ignore
+            } else if kind == .plain, type.contains("/"), !type.hasPrefix("text"), !type.hasSuffix("xml") {
+                if type.hasPrefix("image/") || type.hasPrefix("audio/") || type.hasPrefix("video/") {
+                    // Base64 media in an Atom content element: not text.
+                    frame.scope = .ignore
+                } else {
+                    // Any other media type is base64 (RFC 4287 §4.1.3.3); read it as text.
+                    beginCapture(.content, .plain, frame)
+                    capture.base64 = true
+                }
             } else {
                 beginCapture(.content, mode == "escaped" && kind == .plain ? .html : kind, frame)
             }
@@ -472,7 +477,7 @@ final class FeedDocumentReader {
             format = version.hasPrefix("0.9") ? .rss09x : .rss20
         case .rdfRoot:
             sawFeedElement = true
-            format = .rss10
+            format = rss090Namespace ? .rss09x : .rss10
         case .feed:
             sawFeedElement = true
             if uriString.hasPrefix("http://purl.org/atom/ns") || attributes.value(named: "version") == "0.3" {
@@ -494,7 +499,18 @@ final class FeedDocumentReader {
 
     /// RSS 0.90 documents are RDF with their own namespace.
     func noteRSS090() {
+        if format == .rss10 || format == nil { rss090Namespace = true }
         if format == .rss10 { format = .rss09x }
+    }
+
+    private var rss090Namespace = false
+
+    /// Whether the root element was seen.
+    var sawRootElement: Bool { rootName != nil }
+
+    /// A namespace declared on the root element (RSS 0.90 is told apart by it).
+    func noteDeclaredNamespace(_ uri: UnsafePointer<UInt8>) {
+        if strncmp(uri, "http://my.netscape.com/rdf/simple/0.9", 37) == 0 { rss090Namespace = true }
     }
 
     // MARK: Text capture
@@ -503,7 +519,16 @@ final class FeedDocumentReader {
         text.removeAll(keepingCapacity: true)
         capture.begin(field: field, kind: kind, depth: stack.count, base: frame.base)
         capture.explicitBase = frame.explicitBase
-        if let attributes, attributes.value(named: "mode")?.lowercased() == "base64" { capture.base64 = true }
+        if let attributes {
+            if attributes.value(named: "mode")?.lowercased() == "base64" {
+                capture.base64 = true
+            } else if let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
+                !type.hasSuffix("xml")
+            {
+                // A text construct whose type is a binary media type is base64.
+                capture.base64 = true
+            }
+        }
     }
 
     private func atomKind(_ attributes: Attributes) -> TextKind {

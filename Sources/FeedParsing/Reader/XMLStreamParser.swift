@@ -24,9 +24,15 @@ final class XMLStreamParser {
         self.reader = reader
         var sax = xmlSAXHandler()
         sax.initialized = XML_SAX2_MAGIC
-        sax.startElementNs = { ctx, localname, prefix, uri, _, _, attributeCount, _, attributes in
+        sax.startElementNs = { ctx, localname, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
             guard let ctx, let localname else { return }
             let reader = Unmanaged<FeedDocumentReader>.fromOpaque(ctx).takeUnretainedValue()
+            if namespaceCount > 0, let namespaces, !reader.sawRootElement {
+                // Pairs of (prefix, URI) declared on this element.
+                for i in 0..<Int(namespaceCount) {
+                    if let declared = namespaces[2 * i + 1] { reader.noteDeclaredNamespace(declared) }
+                }
+            }
             reader.startElement(
                 localname: localname, prefix: prefix, uri: uri,
                 attributes: Attributes(base: attributes, count: Int(attributeCount)))
