@@ -75,7 +75,13 @@ public enum FeedParser {
         options: Options, onEntry: ((Entry) -> Void)?, feedAll: (FeedStreamParser) throws(FeedParsingError) -> Void
     ) throws(FeedParsingError) -> ParsedFeed {
         var delivered = 0
-        let first = FeedStreamParser(options: options, onEntry: onEntry.map { handler in { handler($0); delivered += 1 } }, optimistic: true)
+        let first = FeedStreamParser(
+            options: options,
+            onEntry: onEntry.map { handler in
+                {
+                    handler($0); delivered += 1
+                }
+            }, optimistic: true)
         try feedAll(first)
         if !first.needsRepair {
             do {
@@ -277,7 +283,8 @@ public final class FeedStreamParser {
         }
     }
 
-    private func toUTF8(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    private func toUTF8(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Void)
+    {
         guard transcoder != nil else {
             body(chunk)
             return
@@ -380,7 +387,8 @@ public final class FeedStreamParser {
     /// The length of an XML declaration at the start of `bytes`, or 0.
     private static func declarationLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let start = Array("<?xml".utf8)
-        guard bytes.count > 6, Array(bytes[0..<5]) == start, bytes[5] == 32 || bytes[5] == 9 || bytes[5] == 10 || bytes[5] == 13
+        guard bytes.count > 6, Array(bytes[0..<5]) == start,
+            bytes[5] == 32 || bytes[5] == 9 || bytes[5] == 10 || bytes[5] == 13
         else { return 0 }
         guard let end = find(Array("?>".utf8), in: bytes, from: 5), end < 512 else { return 0 }
         return end + 2

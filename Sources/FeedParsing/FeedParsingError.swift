@@ -15,7 +15,9 @@ public struct FeedParsingError: Error, Sendable, Hashable, CustomStringConvertib
     /// The document is not RSS, Atom, RDF or JSON Feed; `reason` says what it is.
     public static func notAFeed(_ reason: String) -> FeedParsingError { FeedParsingError(kind: .notAFeed(reason)) }
     /// A JSON document that could not be read.
-    public static func invalidJSON(_ reason: String) -> FeedParsingError { FeedParsingError(kind: .invalidJSON(reason)) }
+    public static func invalidJSON(_ reason: String) -> FeedParsingError {
+        FeedParsingError(kind: .invalidJSON(reason))
+    }
     /// A document over the size the parser accepts for its format.
     public static func tooLarge(limit: Int) -> FeedParsingError { FeedParsingError(kind: .tooLarge(limit)) }
     /// The input could not be read at all (file or network error).

@@ -13,7 +13,8 @@ struct HostileInputTests {
             let previous = "&lol\(level - 1);"
             doc += "<!ENTITY lol\(level) \"\(String(repeating: previous, count: 10))\">\n"
         }
-        doc += "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>x &lol9; y</title></item></channel></rss>"
+        doc +=
+            "]>\n<rss version=\"2.0\"><channel><title>&lol9;</title><item><title>x &lol9; y</title></item></channel></rss>"
         let result = try FeedParser.parse(Array(doc.utf8))
         #expect(result.feed.title == "&lol9;")
         #expect(result.feed.entries.first?.title == "x &lol9; y")
@@ -37,7 +38,8 @@ struct HostileInputTests {
 
     @Test func deeplyNestedElementsEndInARecoveredFeed() throws {
         let depth = 100_000
-        var doc = "<rss version=\"2.0\"><channel><title>deep</title><item><title>before</title></item><item><description>"
+        var doc =
+            "<rss version=\"2.0\"><channel><title>deep</title><item><title>before</title></item><item><description>"
         doc += String(repeating: "<div>", count: depth) + "x" + String(repeating: "</div>", count: depth)
         doc += "</description></item></channel></rss>"
         let result = try FeedParser.parse(Array(doc.utf8))
@@ -92,7 +94,8 @@ struct HostileInputTests {
             return
         }
         fputs("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>huge</title>\n", file)
-        let body = String(repeating: "<p>Paragraph with <a href=\"http://example.test/\">a link</a> &amp; text.</p>", count: 40)
+        let body = String(
+            repeating: "<p>Paragraph with <a href=\"http://example.test/\">a link</a> &amp; text.</p>", count: 40)
         var written = 0
         var entries = 0
         while written < 200_000_000 {

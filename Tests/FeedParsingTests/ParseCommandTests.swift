@@ -59,7 +59,8 @@ struct ParseCommandTests {
         let doc = Array("<rss version=\"2.0\"><channel><title>".utf8) + title + Array("</title></channel></rss>".utf8)
         #expect(FileManager.default.createFile(atPath: path, contents: Data(doc)))
         defer { unlink(path) }
-        let run = try ChildProcess.run(TidingsBinary.path, ["parse", path, "--content-type", "text/xml; charset=koi8-r"])
+        let run = try ChildProcess.run(
+            TidingsBinary.path, ["parse", path, "--content-type", "text/xml; charset=koi8-r"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("\"title\":\"Привет\""), "\(run.stdout)")
     }

@@ -69,8 +69,10 @@ enum HTMLURLRewriter {
                 let resolved = kind == .srcset ? resolveSrcset(raw, base: parsedBase) : parsedBase.resolve(raw)
                 guard resolved != raw else { continue }
                 // Replace the whole value, quotes included.
-                let replaceStart = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") ? valueStart - 1 : valueStart
-                let replaceEnd = quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") ? min(n, valueEnd + 1) : valueEnd
+                let replaceStart =
+                    quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") ? valueStart - 1 : valueStart
+                let replaceEnd =
+                    quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") ? min(n, valueEnd + 1) : valueEnd
                 out.append(contentsOf: html[copied..<replaceStart])
                 out.append(UInt8(ascii: "\""))
                 for c in resolved.utf8 {
@@ -121,7 +123,8 @@ enum HTMLURLRewriter {
         for c in value {
             if c == UInt8(ascii: ":") { return length > 0 }
             let letter = isLetter(c)
-            let other = c >= 0x30 && c <= 0x39 || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            let other =
+                c >= 0x30 && c <= 0x39 || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
             if !letter && !(other && length > 0) { return false }
             length += 1
         }

@@ -42,7 +42,8 @@ struct Attributes: Sequence {
         let start = p[3]!
         let end = p[4]!
         return Attribute(
-            localname: p[0]!, prefix: p[1], uri: p[2], valueBytes: UnsafeBufferPointer(start: start, count: end - start))
+            localname: p[0]!, prefix: p[1], uri: p[2], valueBytes: UnsafeBufferPointer(start: start, count: end - start)
+        )
     }
 
     /// The value of the first attribute with this local name (any prefix but `xml`).

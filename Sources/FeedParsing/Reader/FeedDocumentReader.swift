@@ -125,7 +125,8 @@ final class FeedDocumentReader {
         if stack.count >= Self.maxDepth {
             // libxml2's push parser has no depth limit of its own; stop before a
             // hostile document can grow the element stacks without bound.
-            warnings.add("elements nested deeper than \(Self.maxDepth); the rest of the document is ignored", line: currentLine)
+            warnings.add(
+                "elements nested deeper than \(Self.maxDepth); the rest of the document is ignored", line: currentLine)
             if let parserContext { xmlStopParser(parserContext) }
             return
         }
@@ -207,7 +208,9 @@ final class FeedDocumentReader {
             if inEntry {
                 if let url = attributes.value(named: "url") ?? attributes.value(named: "href") {
                     current.media.append(
-                        RawMedia(url: URLResolver.resolve(url, against: frame.base), type: nil, medium: "image", isThumbnail: false))
+                        RawMedia(
+                            url: URLResolver.resolve(url, against: frame.base), type: nil, medium: "image",
+                            isThumbnail: false))
                 }
                 frame.scope = .ignore
             } else {
@@ -366,9 +369,10 @@ final class FeedDocumentReader {
             pendingEndTag = nil
             // libxml2 reports a mismatched end tag as the end of the innermost element;
             // close up to the element the tag really names, or ignore a stray one.
-            guard let index = stack.lastIndex(where: { frame in
-                frame.name.map { String(cString: $0) == name } ?? false
-            })
+            guard
+                let index = stack.lastIndex(where: { frame in
+                    frame.name.map { String(cString: $0) == name } ?? false
+                })
             else { return }
             while stack.count > index { popFrame() }
             return
@@ -467,7 +471,9 @@ final class FeedDocumentReader {
         }
     }
 
-    private func detectFormat(tag: Tag, localname: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?, attributes: Attributes) {
+    private func detectFormat(
+        tag: Tag, localname: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?, attributes: Attributes
+    ) {
         rootName = String(cString: localname)
         let uriString = uri.map { String(cString: $0) } ?? ""
         switch tag {
@@ -542,7 +548,9 @@ final class FeedDocumentReader {
         }
     }
 
-    private func startChildOfCapture(localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, attributes: Attributes) {
+    private func startChildOfCapture(
+        localname: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, attributes: Attributes
+    ) {
         let parent = stack.last
         let cap = capture
         if cap.kind == .plain || cap.kind == .guess {
@@ -689,7 +697,9 @@ final class FeedDocumentReader {
         case .atomID:
             if item.atomID == nil, !isEmpty {
                 // Atom ids are IRIs; a relative one is resolved like any reference.
-                item.atomID = URLResolver.scheme(of: value.text) == nil ? URLResolver.resolve(value.text, against: cap.base) : value.text
+                item.atomID =
+                    URLResolver.scheme(of: value.text) == nil
+                    ? URLResolver.resolve(value.text, against: cap.base) : value.text
             }
         case .description: if item.description == nil { item.description = value }
         case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
@@ -771,7 +781,8 @@ final class FeedDocumentReader {
     private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
         // Names come from libxml2's dictionary, so one pointer is one name: a
         // direct-mapped cache on the pointer answers almost every lookup.
-        let slot = Int(truncatingIfNeeded: (UInt(bitPattern: localname) >> 3) &+ UInt(ns.rawValue)) & (Self.tagSlots - 1)
+        let slot =
+            Int(truncatingIfNeeded: (UInt(bitPattern: localname) >> 3) &+ UInt(ns.rawValue)) & (Self.tagSlots - 1)
         let entry = tagSlots[slot]
         if entry.name == localname && entry.ns == ns { return entry.tag }
         let key = TagKey(name: localname, ns: ns)

@@ -9,7 +9,8 @@ enum HTMLEntities {
         while low <= high {
             let mid = (low + high) / 2
             let candidate = names[mid]
-            let order = compare(name, UnsafeBufferPointer(start: candidate.utf8Start, count: candidate.utf8CodeUnitCount))
+            let order = compare(
+                name, UnsafeBufferPointer(start: candidate.utf8Start, count: candidate.utf8CodeUnitCount))
             if order == 0 {
                 let packed = values[mid]
                 var result = String.UnicodeScalarView()

@@ -154,10 +154,15 @@ public enum HTMLText {
             }
             appendSegment(i)
             var j = i + 1
-            if next == UInt8(ascii: "!") && i + 3 < n && utf8[i + 2] == UInt8(ascii: "-") && utf8[i + 3] == UInt8(ascii: "-") {
+            if next == UInt8(ascii: "!") && i + 3 < n && utf8[i + 2] == UInt8(ascii: "-")
+                && utf8[i + 3] == UInt8(ascii: "-")
+            {
                 // Comment: skip to "-->".
                 j = i + 4
-                while j < n && !(utf8[j] == UInt8(ascii: "-") && utf8[j + 1] == UInt8(ascii: "-") && j + 2 < n && utf8[j + 2] == UInt8(ascii: ">")) {
+                while j < n
+                    && !(utf8[j] == UInt8(ascii: "-") && utf8[j + 1] == UInt8(ascii: "-") && j + 2 < n
+                        && utf8[j + 2] == UInt8(ascii: ">"))
+                {
                     j += 1
                 }
                 i = min(n, j + 3)
@@ -188,7 +193,8 @@ public enum HTMLText {
                 let closing = Array("</\(name)".utf8)
                 var k = i
                 while k + closing.count <= n {
-                    if utf8[k] == UInt8(ascii: "<") && asciiCaseInsensitiveEqual(utf8[k..<(k + closing.count)], closing) {
+                    if utf8[k] == UInt8(ascii: "<") && asciiCaseInsensitiveEqual(utf8[k..<(k + closing.count)], closing)
+                    {
                         break
                     }
                     k += 1
@@ -298,7 +304,8 @@ public enum HTMLText {
         "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blink",
         "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup",
         "command", "datagrid", "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em",
-        "embed", "event-source", "fieldset", "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1",
+        "embed", "event-source", "fieldset", "figcaption", "figure", "font", "footer", "form", "frame", "frameset",
+        "h1",
         "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd",
         "keygen", "label", "legend", "li", "link", "m", "main", "map", "mark", "menu", "meta", "meter", "multicol",
         "nav", "nextid", "nobr", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param", "picture",

@@ -46,7 +46,8 @@ public enum URLResolver {
         }
         guard needsWork else { return s }
         let trimmed = s.trimmingASCIIWhitespace()
-        return String(String.UnicodeScalarView(trimmed.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }))
+        return String(
+            String.UnicodeScalarView(trimmed.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }))
     }
 
     /// RFC 3986 §5.2.4.
