@@ -77,9 +77,12 @@ enum FeedAdapter {
 
     private static func link(of raw: RawItem, preferOrigLink: Bool) -> String? {
         if preferOrigLink, let orig = nonEmpty(raw.origLink) { return orig }
-        let alternates = raw.links.filter { $0.rel == "alternate" }
-        if let html = alternates.first(where: { $0.type == nil || $0.type!.contains("html") }) { return html.href }
-        if let first = alternates.first { return first.href }
+        var firstAlternate: String?
+        for link in raw.links where link.rel == "alternate" {
+            if link.type == nil || link.type!.contains("html") { return link.href }
+            if firstAlternate == nil { firstAlternate = link.href }
+        }
+        if let firstAlternate { return firstAlternate }
         if let rss = nonEmpty(raw.rssLink) { return rss }
         return nil
     }
@@ -165,6 +168,21 @@ enum FeedAdapter {
 
     private static func dedupe<T, K: Hashable>(_ items: [T], by key: (T) -> K) -> [T] {
         guard items.count > 1 else { return items }
+        if items.count <= 16 {
+            // Entries carry a handful of categories: comparing beats hashing.
+            var result: [T] = []
+            result.reserveCapacity(items.count)
+            var keys: [K] = []
+            keys.reserveCapacity(items.count)
+            for item in items {
+                let k = key(item)
+                if !keys.contains(k) {
+                    keys.append(k)
+                    result.append(item)
+                }
+            }
+            return result
+        }
         var seen = Set<K>()
         return items.filter { seen.insert(key($0)).inserted }
     }

@@ -13,16 +13,33 @@ final class FeedDocumentReader {
     private enum Scope: UInt8 { case document, channel, entry, person, image, ignore }
     private enum Opens: UInt8 { case nothing, entry, person }
 
+    /// One open element. Plain data (no references), so pushing and popping the
+    /// stack costs no reference counting; `xml:base`/`xml:lang` live in `contexts`.
     private struct Frame {
         var tag: Tag
         var name: UnsafePointer<UInt8>?
-        var base: String?
-        /// Whether `base` comes from an `xml:base` rather than the document URL.
-        var explicitBase = false
-        var lang: String?
+        /// Index into `contexts` of the base URL and language in scope.
+        var context: Int32
+        /// Whether this element pushed its own context.
+        var ownsContext: Bool
         var scope: Scope
         var opens: Opens
     }
+
+    /// The `xml:base` and `xml:lang` in scope, a stack that grows only where a
+    /// document sets them; entry 0 is the document itself.
+    private struct Context {
+        var base: String?
+        /// Whether `base` comes from an `xml:base` rather than the document URL.
+        var explicitBase: Bool
+        var lang: String?
+    }
+
+    private var contexts: [Context] = []
+
+    private func base(_ frame: Frame) -> String? { contexts[Int(frame.context)].base }
+    private func explicitBase(_ frame: Frame) -> Bool { contexts[Int(frame.context)].explicitBase }
+    private func lang(_ frame: Frame) -> String? { contexts[Int(frame.context)].lang }
 
     private enum Field: Equatable {
         case title, dcTitle, mediaTitle, rssLink, guid, atomID, description, dcDescription, summary
@@ -112,6 +129,7 @@ final class FeedDocumentReader {
 
     init(documentURL: String?) {
         self.documentURL = documentURL
+        contexts = [Context(base: documentURL, explicitBase: false, lang: nil)]
         text.reserveCapacity(64 * 1024)
     }
 
@@ -142,15 +160,20 @@ final class FeedDocumentReader {
         let tag = self.tag(localname, ns: ns)
         let parent = stack.last
         var frame = Frame(
-            tag: tag, name: localname, base: parent?.base ?? documentURL, explicitBase: parent?.explicitBase ?? false,
-            lang: parent?.lang, scope: parent?.scope ?? .document, opens: .nothing)
+            tag: tag, name: localname, context: parent?.context ?? 0, ownsContext: false,
+            scope: parent?.scope ?? .document, opens: .nothing)
         for attribute in attributes where attribute.isXMLNamespace {
+            if !frame.ownsContext {
+                contexts.append(contexts[Int(frame.context)])
+                frame.context = Int32(contexts.count - 1)
+                frame.ownsContext = true
+            }
             if attribute.localnameEquals("base") {
-                frame.base = URLResolver.resolve(attribute.value, against: frame.base)
-                frame.explicitBase = true
+                contexts[Int(frame.context)].base = URLResolver.resolve(attribute.value, against: base(frame))
+                contexts[Int(frame.context)].explicitBase = true
             } else if attribute.localnameEquals("lang") {
                 let lang = attribute.value.trimmingASCIIWhitespace()
-                frame.lang = lang.isEmpty ? nil : String(lang)
+                contexts[Int(frame.context)].lang = lang.isEmpty ? nil : String(lang)
             }
         }
         if stack.isEmpty { detectFormat(tag: tag, localname: localname, uri: uri, attributes: attributes) }
@@ -185,10 +208,10 @@ final class FeedDocumentReader {
             sawFeedElement = true
             if format == nil { inferFormat(atom: tag == .entry) }
             var item = RawItem()
-            item.base = frame.base
-            item.lang = frame.lang
+            item.base = base(frame)
+            item.lang = lang(frame)
             if let about = attributes.value(named: "about") {
-                item.rdfAbout = URLResolver.resolve(about, against: frame.base)
+                item.rdfAbout = URLResolver.resolve(about, against: base(frame))
             }
             current = item
             inItem = true
@@ -199,8 +222,8 @@ final class FeedDocumentReader {
             if format == nil { inferFormat(atom: tag == .feed) }
             if frame.scope == .document {
                 frame.scope = .channel
-                if channel.lang == nil { channel.lang = frame.lang }
-                channel.base = frame.base
+                if channel.lang == nil { channel.lang = lang(frame) }
+                channel.base = base(frame)
             }
         case .rss, .rdfRoot:
             if stack.isEmpty { sawFeedElement = true }
@@ -209,7 +232,7 @@ final class FeedDocumentReader {
                 if let url = attributes.value(named: "url") ?? attributes.value(named: "href") {
                     current.media.append(
                         RawMedia(
-                            url: URLResolver.resolve(url, against: frame.base), type: nil, medium: "image",
+                            url: URLResolver.resolve(url, against: base(frame)), type: nil, medium: "image",
                             isThumbnail: false))
                 }
                 frame.scope = .ignore
@@ -224,7 +247,7 @@ final class FeedDocumentReader {
             if let href = attributes.value(named: "href") {
                 let rel = attributes.value(named: "rel")?.trimmingASCIIWhitespace().lowercased() ?? "alternate"
                 let link = RawLink(
-                    href: URLResolver.resolve(href, against: frame.base), rel: rel.isEmpty ? "alternate" : rel,
+                    href: URLResolver.resolve(href, against: base(frame)), rel: rel.isEmpty ? "alternate" : rel,
                     type: attributes.value(named: "type")?.lowercased(),
                     length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
                 if inEntry { current.links.append(link) } else { channel.links.append(link) }
@@ -317,7 +340,7 @@ final class FeedDocumentReader {
         case .enclosure:
             if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
                 let enclosure = Enclosure(
-                    url: URLResolver.resolve(url, against: frame.base),
+                    url: URLResolver.resolve(url, against: base(frame)),
                     type: attributes.value(named: "type").map { String($0.trimmingASCIIWhitespace()) },
                     length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
                 if inEntry { current.enclosures.append(enclosure) }
@@ -335,7 +358,7 @@ final class FeedDocumentReader {
         case .mediaContent, .mediaThumbnail:
             if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
                 let media = RawMedia(
-                    url: URLResolver.resolve(url, against: frame.base),
+                    url: URLResolver.resolve(url, against: base(frame)),
                     type: attributes.value(named: "type")?.lowercased(),
                     medium: attributes.value(named: "medium")?.lowercased(),
                     isThumbnail: tag == .mediaThumbnail)
@@ -349,7 +372,7 @@ final class FeedDocumentReader {
             beginCapture(.mediaDescription, attributes.value(named: "type") == "html" ? .html : .plain, frame)
         case .itunesImage:
             if let href = attributes.value(named: "href") ?? attributes.value(named: "url") {
-                let url = URLResolver.resolve(href, against: frame.base)
+                let url = URLResolver.resolve(href, against: base(frame))
                 if inEntry { current.itunesImage = url } else { channel.itunesImage = url }
                 frame.scope = .ignore
             } else {
@@ -438,6 +461,7 @@ final class FeedDocumentReader {
 
     private func popFrame() {
         guard let frame = stack.popLast() else { return }
+        if frame.ownsContext { contexts.removeLast() }
         if capture.active {
             let cap = capture
             if stack.count == cap.depth {
@@ -523,8 +547,8 @@ final class FeedDocumentReader {
 
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll(keepingCapacity: true)
-        capture.begin(field: field, kind: kind, depth: stack.count, base: frame.base)
-        capture.explicitBase = frame.explicitBase
+        capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
+        capture.explicitBase = explicitBase(frame)
         if let attributes {
             if attributes.value(named: "mode")?.lowercased() == "base64" {
                 capture.base64 = true
@@ -588,8 +612,8 @@ final class FeedDocumentReader {
         text.append(UInt8(ascii: ">"))
         stack.append(
             Frame(
-                tag: .other, name: localname, base: parent?.base, explicitBase: parent?.explicitBase ?? false,
-                lang: parent?.lang, scope: .ignore, opens: .nothing))
+                tag: .other, name: localname, context: parent?.context ?? 0, ownsContext: false, scope: .ignore,
+                opens: .nothing))
     }
 
     private func finishCapture() {
