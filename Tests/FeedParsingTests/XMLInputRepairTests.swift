@@ -83,3 +83,9 @@ struct XMLInputRepairTests {
         #expect(text.hasPrefix("a"))
     }
 }
+
+extension XMLInputRepairTests {
+    @Test func upperCaseHexReferencesBecomeXML() {
+        #expect(repaired("&#X41;&#X26;") == "A&#x26;")
+    }
+}

@@ -319,6 +319,17 @@ struct XMLInputRepair {
             }
             let length = j + 1 - start
             if Self.isXMLChar(value) && !(value >= 0x80 && value <= 0x9F) {
+                // XML only knows "&#x"; HTML (and publishers) also write "&#X".
+                if hex && buf[start + 2] == UInt8(ascii: "X") {
+                    var bytes: [UInt8] = []
+                    appendUTF8(Unicode.Scalar(value)!, to: &bytes)
+                    return .replace(
+                        length,
+                        bytes.count == 1 && (bytes[0] == 0x26 || bytes[0] == 0x3C)
+                            ? Array(buf[start..<(start + length)]).map {
+                                $0 == UInt8(ascii: "X") ? UInt8(ascii: "x") : $0
+                            } : bytes)
+                }
                 return .keep(length)
             }
             counts.invalidCharacterReferences += 1
