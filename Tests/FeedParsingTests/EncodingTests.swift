@@ -603,7 +603,7 @@ struct EncodingTranscoderTests {
     }
 
     @Test func randomBytesNeverTrapAndChunkingDoesNotMatter() {
-        var generator = EncodingSplitMix(seed: 42)
+        var generator = SplitMix(seed: 42)
         for encoding in [
             "CP932", "GB18030", "BIG5-HKSCS", "UTF-16LE", "UTF-32BE", "ISO-2022-JP", "UTF-7", "EUC-JP", "CP949",
         ] {
@@ -657,19 +657,6 @@ struct EncodingTranscoderTests {
                 == String(repeating: "Привет ", count: 20_000))
         let sjis = encoded(String(repeating: "日本語テキスト", count: 20_000), as: "CP932")
         #expect(transcode(sjis, from: "CP932", chunkSize: 65_537).text == String(repeating: "日本語テキスト", count: 20_000))
-    }
-}
-
-/// A tiny deterministic generator for the fuzz test.
-private struct EncodingSplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
