@@ -26,7 +26,6 @@ let package = Package(
             dependencies: [
                 "TidingsModel",
                 "CLibXML2",
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [
                 // The SAX callbacks mutate the reader's buffers millions of times per

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FeedParsing
 import Foundation
+import Logging
 import TidingsModel
 
 #if canImport(FoundationNetworking)
@@ -32,6 +33,9 @@ struct ParseCommand: AsyncParsableCommand {
     @Flag(help: "Parse every input into the model and print only counts (for benchmarks).")
     var countOnly = false
 
+    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give a feed file or URL") }
         if inputs.count > 1 && !countOnly { throw ValidationError("give one feed file or URL (or use --count-only)") }
@@ -42,7 +46,14 @@ struct ParseCommand: AsyncParsableCommand {
             try runCountOnly()
             return
         }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "tidings.parse")
         let input = inputs[0]
+        let started = ContinuousClock.now
         let result: ParsedFeed
         do {
             if let scheme = URLResolver.scheme(of: input), scheme == "http" || scheme == "https" {
@@ -58,6 +69,13 @@ struct ParseCommand: AsyncParsableCommand {
         for warning in result.warnings {
             printError("tidings: warning: \(input): \(warning)")
         }
+        logger.debug(
+            "parsed feed",
+            metadata: [
+                "feed.url": "\(input)", "format": "\(result.feed.format.rawValue)", "encoding": "\(result.encoding)",
+                "entries": "\(result.feed.entries.count)", "warnings": "\(result.warnings.count)",
+                "duration": "\(ContinuousClock.now - started)",
+            ])
         print(FeedJSON.encode(result.feed))
     }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 #if canImport(Glibc)
     import CMalloc
@@ -42,4 +44,4 @@ struct StandardError: TextOutputStream {
     }
 }
 
-import Foundation
+extension Logger.Level: @retroactive ExpressibleByArgument {}
