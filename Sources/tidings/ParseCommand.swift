@@ -76,7 +76,7 @@ struct ParseCommand: AsyncParsableCommand {
                 "entries": "\(result.feed.entries.count)", "warnings": "\(result.warnings.count)",
                 "duration": "\(ContinuousClock.now - started)",
             ])
-        print(FeedJSON.encode(result.feed))
+        FileHandle.standardOutput.write(Data(FeedJSON.encodeUTF8(result.feed) + [0x0A]))
     }
 
     private func parseURL(_ input: String) async throws -> ParsedFeed {

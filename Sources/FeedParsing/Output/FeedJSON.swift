@@ -7,100 +7,138 @@ import TidingsModel
 public enum FeedJSON {
     /// The JSON text of `feed`, on one line.
     public static func encode(_ feed: Feed) -> String {
-        var out = ""
-        out.reserveCapacity(4096)
-        out += "{\"format\":"
-        string(feed.format.rawValue, &out)
-        out += ",\"title\":"
-        string(feed.title, &out)
-        out += ",\"link\":"
-        string(feed.link, &out)
-        out += ",\"entries\":["
+        String(decoding: encodeUTF8(feed), as: UTF8.self)
+    }
+
+    /// The JSON text of `feed` as UTF-8 bytes, on one line: built as bytes, so
+    /// bodies are escaped in runs without being decoded.
+    public static func encodeUTF8(_ feed: Feed) -> [UInt8] {
+        var out = JSONWriter()
+        out.raw("{\"format\":")
+        out.string(feed.format.rawValue)
+        out.raw(",\"title\":")
+        out.string(feed.title)
+        out.raw(",\"link\":")
+        out.string(feed.link)
+        out.raw(",\"entries\":[")
         for (index, entry) in feed.entries.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.raw(",") }
             encode(entry, &out)
         }
-        out += "]}"
-        return out
+        out.raw("]}")
+        return out.bytes
     }
 
-    private static func encode(_ entry: Entry, _ out: inout String) {
-        out += "{\"id\":"
-        string(entry.id, &out)
-        out += ",\"title\":"
-        string(entry.title, &out)
-        out += ",\"link\":"
-        string(entry.link, &out)
-        out += ",\"published\":"
-        string(entry.published.map(RFC3339.format), &out)
-        out += ",\"updated\":"
-        string(entry.updated.map(RFC3339.format), &out)
+    private static func encode(_ entry: Entry, _ out: inout JSONWriter) {
+        out.raw("{\"id\":")
+        out.string(entry.id)
+        out.raw(",\"title\":")
+        out.string(entry.title)
+        out.raw(",\"link\":")
+        out.string(entry.link)
+        out.raw(",\"published\":")
+        out.string(entry.published.map(RFC3339.format))
+        out.raw(",\"updated\":")
+        out.string(entry.updated.map(RFC3339.format))
         // Until the sanitizer lands, bodies are printed as read with their relative
         // URLs made absolute (the contract promises absolute links).
-        out += ",\"summary\":"
-        string(entry.summaryUTF8.map { body(HTMLURLRewriter.absolutize($0, base: entry.contentBase)) }, &out)
-        out += ",\"content\":"
-        string(entry.contentUTF8.map { body(HTMLURLRewriter.absolutize($0, base: entry.contentBase)) }, &out)
-        out += ",\"image\":"
-        string(entry.image, &out)
-        out += ",\"authors\":["
+        out.raw(",\"summary\":")
+        out.string(utf8: entry.summaryUTF8.map { HTMLURLRewriter.absolutize($0, base: entry.contentBase) })
+        out.raw(",\"content\":")
+        out.string(utf8: entry.contentUTF8.map { HTMLURLRewriter.absolutize($0, base: entry.contentBase) })
+        out.raw(",\"image\":")
+        out.string(entry.image)
+        out.raw(",\"authors\":[")
         for (index, author) in entry.authors.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"name\":"
-            string(author.name, &out)
-            out += ",\"email\":"
-            string(author.email, &out)
-            out += ",\"uri\":"
-            string(author.uri, &out)
-            out += "}"
+            if index > 0 { out.raw(",") }
+            out.raw("{\"name\":")
+            out.string(author.name)
+            out.raw(",\"email\":")
+            out.string(author.email)
+            out.raw(",\"uri\":")
+            out.string(author.uri)
+            out.raw("}")
         }
-        out += "],\"categories\":["
+        out.raw("],\"categories\":[")
         for (index, category) in entry.categories.enumerated() {
-            if index > 0 { out += "," }
-            string(category.term, &out)
+            if index > 0 { out.raw(",") }
+            out.string(category.term)
         }
-        out += "],\"enclosures\":["
+        out.raw("],\"enclosures\":[")
         for (index, enclosure) in entry.enclosures.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"url\":"
-            string(enclosure.url, &out)
-            out += ",\"type\":"
-            string(enclosure.type, &out)
-            out += ",\"length\":"
-            out += enclosure.length.map { String($0) } ?? "null"
-            out += "}"
+            if index > 0 { out.raw(",") }
+            out.raw("{\"url\":")
+            out.string(enclosure.url)
+            out.raw(",\"type\":")
+            out.string(enclosure.type)
+            out.raw(",\"length\":")
+            out.raw(enclosure.length.map { String($0) } ?? "null")
+            out.raw("}")
         }
-        out += "]}"
+        out.raw("]}")
+    }
+}
+
+/// Writes JSON into a byte buffer.
+struct JSONWriter {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(64 * 1024) }
+
+    mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
     }
 
-    private static func body(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
-
-    private static func string(_ value: String?, _ out: inout String) {
-        guard let value else {
-            out += "null"
+    mutating func string(_ value: String?) {
+        guard var value else {
+            raw("null")
             return
         }
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u"
-                    let hex = String(scalar.value, radix: 16)
-                    out += String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+        value.withUTF8 { string(utf8Buffer: $0) }
+    }
+
+    mutating func string(utf8 value: [UInt8]?) {
+        guard let value else {
+            raw("null")
+            return
         }
-        out += "\""
+        value.withUnsafeBufferPointer { string(utf8Buffer: $0) }
+    }
+
+    /// A JSON string of valid UTF-8: `"` `\\` and control characters escaped, and
+    /// U+2028/U+2029 too (JavaScript line terminators); runs of other bytes copied.
+    private mutating func string(utf8Buffer value: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        var runStart = 0
+        var i = 0
+        let n = value.count
+        while i < n {
+            let c = value[i]
+            let lineTerminator =
+                c == 0xE2 && i + 2 < n && value[i + 1] == 0x80 && (value[i + 2] == 0xA8 || value[i + 2] == 0xA9)
+            guard c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || lineTerminator else {
+                i += 1
+                continue
+            }
+            bytes.append(contentsOf: value[runStart..<i])
+            switch c {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0xE2:
+                raw(value[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
+                i += 2
+            default:
+                let hex = String(c, radix: 16)
+                raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+            }
+            i += 1
+            runStart = i
+        }
+        bytes.append(contentsOf: value[runStart..<n])
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 
