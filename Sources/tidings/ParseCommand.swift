@@ -1,12 +1,9 @@
 import ArgumentParser
+import AsyncHTTPClient
 import FeedParsing
 import Foundation
 import Logging
 import TidingsModel
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `tidings parse FILE|URL`: prints the feed as the JSON of the command-line contract.
 struct ParseCommand: AsyncParsableCommand {
@@ -79,25 +76,33 @@ struct ParseCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(FeedJSON.encodeUTF8(result.feed) + [0x0A]))
     }
 
+    /// Fetches a feed with AsyncHTTPClient (redirects followed, at most 20 MiB).
     private func parseURL(_ input: String) async throws -> ParsedFeed {
-        guard let url = URL(string: input) else {
-            throw FeedParsingError.unreadable("not a valid URL: \(input)")
-        }
-        let data: Data
-        let response: URLResponse
+        let limit = 20 << 20
+        let response: HTTPClientResponse
+        var body: [UInt8] = []
         do {
-            (data, response) = try await URLSession.shared.data(from: url)
+            var request = HTTPClientRequest(url: input)
+            request.headers.add(name: "User-Agent", value: "Tidings/0.1 (+https://github.com/tidings)")
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            for try await chunk in response.body {
+                body.append(contentsOf: chunk.readableBytesView)
+                if body.count > limit { throw FeedParsingError.tooLarge(limit: limit) }
+            }
+        } catch let error as FeedParsingError {
+            throw error
         } catch {
-            throw FeedParsingError.unreadable("cannot fetch: \(error.localizedDescription)")
+            throw FeedParsingError.unreadable("cannot fetch: \(error)")
         }
-        let http = response as? HTTPURLResponse
-        if let status = http?.statusCode, !(200..<300).contains(status) {
-            throw FeedParsingError.unreadable("the server answered HTTP \(status)")
+        guard (200..<300).contains(response.status.code) else {
+            throw FeedParsingError.unreadable("the server answered HTTP \(response.status.code)")
         }
+        // The final URL after redirects is the base for relative links.
+        let finalURL = response.history.last?.request.url ?? input
         let options = FeedParser.Options(
-            baseURL: baseURL ?? response.url?.absoluteString ?? input,
-            contentType: contentType ?? http?.value(forHTTPHeaderField: "Content-Type"))
-        return try FeedParser.parse(data, options: options)
+            baseURL: baseURL ?? finalURL,
+            contentType: contentType ?? response.headers.first(name: "Content-Type"))
+        return try FeedParser.parse(body, options: options)
     }
 
     private func runCountOnly() throws {
