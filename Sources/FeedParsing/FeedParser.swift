@@ -111,12 +111,12 @@ public enum FeedParser {
     public static func parse(
         contentsOfFile path: String, options: Options = Options(), onEntry: ((Entry) -> Void)? = nil
     ) throws(FeedParsingError) -> ParsedFeed {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .unreadable("cannot open \(path)")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw .unreadable("cannot open \(path): \(String(cString: strerror(errno)))")
         }
-        defer { try? handle.close() }
+        defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let fd = handle.fileDescriptor
         return try twoPass(options: options, onEntry: onEntry) { (parser) throws(FeedParsingError) in
             if lseek(fd, 0, SEEK_SET) != 0 {
                 throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))")

@@ -11,8 +11,8 @@ import FoundationXML
 #if canImport(Glibc)
     import CMalloc
     // As the tidings command does (see tuneAllocator there).
-    _ = mallopt(M_MMAP_THRESHOLD, 8 << 20)
-    _ = mallopt(M_TRIM_THRESHOLD, 32 << 20)
+    _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
+    _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
 #endif
 
 final class NothingDelegate: NSObject, XMLParserDelegate {

@@ -119,7 +119,8 @@ struct ParseCommand: AsyncParsableCommand {
                 failures += 1
                 printError("tidings: error: \(path): \(error)")
             }
-            bytes += (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            var info = stat()
+            if stat(path, &info) == 0 { bytes += Int(info.st_size) }
         }
         print("files=\(files) entries=\(entries) bytes=\(bytes) failed=\(failures)")
     }
