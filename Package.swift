@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "tidings", targets: ["tidings"]),
         .library(name: "FeedParsing", targets: ["FeedParsing"]),
         .library(name: "TidingsModel", targets: ["TidingsModel"]),
+        .library(name: "HTMLSanitizing", targets: ["HTMLSanitizing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,6 +18,12 @@ let package = Package(
     targets: [
         .target(name: "TidingsModel"),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(
+            name: "CGumbo",
+            pkgConfig: "gumbo",
+            providers: [.apt(["libgumbo-dev"])]
+        ),
+        .target(name: "HTMLSanitizing", dependencies: ["CGumbo"]),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -39,6 +46,7 @@ let package = Package(
             dependencies: [
                 "TidingsModel",
                 "FeedParsing",
+                "HTMLSanitizing",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -48,6 +56,10 @@ let package = Package(
         .executableTarget(
             name: "tidings-parse-bench",
             dependencies: ["FeedParsing", "CMalloc"]
+        ),
+        .testTarget(
+            name: "HTMLSanitizingTests",
+            dependencies: ["HTMLSanitizing"]
         ),
         .testTarget(
             name: "FeedParsingTests",

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import FeedParsing
 import Foundation
+import HTMLSanitizing
 import Logging
 import TidingsModel
 
@@ -32,6 +33,8 @@ struct ParseCommand: AsyncParsableCommand {
 
     @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
+
+    @OptionGroup var sanitizerFlags: SanitizerFlags
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give a feed file or URL") }
@@ -73,7 +76,7 @@ struct ParseCommand: AsyncParsableCommand {
                 "entries": "\(result.feed.entries.count)", "warnings": "\(result.warnings.count)",
                 "duration": "\(ContinuousClock.now - started)",
             ])
-        FileHandle.standardOutput.write(Data(FeedJSON.encodeUTF8(result.feed) + [0x0A]))
+        FileHandle.standardOutput.write(Data(Self.json(for: result.feed, sanitizer: sanitizerFlags.sanitizer) + [0x0A]))
     }
 
     /// Fetches a feed with AsyncHTTPClient (redirects followed, at most 20 MiB).
@@ -103,6 +106,21 @@ struct ParseCommand: AsyncParsableCommand {
             baseURL: baseURL ?? finalURL,
             contentType: contentType ?? response.headers.first(name: "Content-Type"))
         return try FeedParser.parse(body, options: options)
+    }
+
+    /// The contract's JSON: bodies sanitized, and an entry without an image of its
+    /// own gets the first image of its content (DESIGN.md's image order).
+    static func json(for feed: Feed, sanitizer: HTMLSanitizer) -> [UInt8] {
+        var feed = feed
+        for index in feed.entries.indices where feed.entries[index].image == nil {
+            let entry = feed.entries[index]
+            guard let html = entry.content ?? entry.summary else { continue }
+            let base = entry.contentBase
+            feed.entries[index].image = sanitizer.firstImage(html: html) { URLResolver.resolve($0, against: base) }
+        }
+        return FeedJSON.encodeUTF8(feed) { html, base in
+            Array(sanitizer.sanitize(bytes: html) { URLResolver.resolve($0, against: base) }.utf8)
+        }
     }
 
     private func runCountOnly() throws {

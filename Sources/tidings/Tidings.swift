@@ -17,7 +17,7 @@ struct Tidings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidings",
         abstract: "A news-feed aggregation engine: parse, sanitize, store and publish feeds.",
-        subcommands: [ParseCommand.self]
+        subcommands: [ParseCommand.self, SanitizeCommand.self]
     )
 }
 

@@ -5,14 +5,22 @@ import TidingsModel
 /// DESIGN.md): exactly its keys, in its order, `null` for missing values, dates in
 /// RFC 3339 UTC.
 public enum FeedJSON {
+    /// What the JSON holds for an entry's body: `body(html, base)` gives the HTML to
+    /// print for `summary` and `content`. `tidings parse` passes the sanitizer; by
+    /// default relative URLs are only made absolute.
+    public typealias BodyTransform = @Sendable (_ html: [UInt8], _ base: String?) -> [UInt8]
+
+    /// Relative URLs made absolute, nothing else changed.
+    public static let absolutizeURLs: BodyTransform = { HTMLURLRewriter.absolutize($0, base: $1) }
+
     /// The JSON text of `feed`, on one line.
-    public static func encode(_ feed: Feed) -> String {
-        String(decoding: encodeUTF8(feed), as: UTF8.self)
+    public static func encode(_ feed: Feed, body: BodyTransform = absolutizeURLs) -> String {
+        String(decoding: encodeUTF8(feed, body: body), as: UTF8.self)
     }
 
     /// The JSON text of `feed` as UTF-8 bytes, on one line: built as bytes, so
     /// bodies are escaped in runs without being decoded.
-    public static func encodeUTF8(_ feed: Feed) -> [UInt8] {
+    public static func encodeUTF8(_ feed: Feed, body: BodyTransform = absolutizeURLs) -> [UInt8] {
         var out = JSONWriter()
         out.raw("{\"format\":")
         out.string(feed.format.rawValue)
@@ -23,13 +31,13 @@ public enum FeedJSON {
         out.raw(",\"entries\":[")
         for (index, entry) in feed.entries.enumerated() {
             if index > 0 { out.raw(",") }
-            encode(entry, &out)
+            encode(entry, body: body, &out)
         }
         out.raw("]}")
         return out.bytes
     }
 
-    private static func encode(_ entry: Entry, _ out: inout JSONWriter) {
+    private static func encode(_ entry: Entry, body: BodyTransform, _ out: inout JSONWriter) {
         out.raw("{\"id\":")
         out.string(entry.id)
         out.raw(",\"title\":")
@@ -40,12 +48,10 @@ public enum FeedJSON {
         out.string(entry.published.map(RFC3339.format))
         out.raw(",\"updated\":")
         out.string(entry.updated.map(RFC3339.format))
-        // Until the sanitizer lands, bodies are printed as read with their relative
-        // URLs made absolute (the contract promises absolute links).
         out.raw(",\"summary\":")
-        out.string(utf8: entry.summaryUTF8.map { HTMLURLRewriter.absolutize($0, base: entry.contentBase) })
+        out.string(utf8: entry.summaryUTF8.map { body($0, entry.contentBase) })
         out.raw(",\"content\":")
-        out.string(utf8: entry.contentUTF8.map { HTMLURLRewriter.absolutize($0, base: entry.contentBase) })
+        out.string(utf8: entry.contentUTF8.map { body($0, entry.contentBase) })
         out.raw(",\"image\":")
         out.string(entry.image)
         out.raw(",\"authors\":[")

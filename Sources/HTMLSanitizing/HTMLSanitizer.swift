@@ -1,0 +1,206 @@
+/// Makes HTML written by strangers (feed entry bodies) safe to show on a
+/// reader's site, keeping what it means.
+///
+/// The fragment is parsed as a browser parses `div.innerHTML` (the HTML5
+/// fragment algorithm, with gumbo, or a faster reader that builds the same tree
+/// for simple, well-nested markup), filtered through an allow-list of elements
+/// and attributes, and written back with an HTML5 serializer that escapes only
+/// `&`, `<`, `>` in text and `&`, `"` in (double-quoted) attribute values, every
+/// other character — U+00A0 included — as UTF-8.
+///
+/// - Elements on the allow-list are kept with their meaningful attributes;
+///   `script`, `style`, `object`, `form`, `svg`, `template`… are removed with
+///   their content; other elements are unwrapped (their content kept).
+/// - `iframe`s from ``Options/iframeHosts`` are kept, sandboxed.
+/// - URLs (`href`, `src`, `srcset`, `poster`, `cite`) must have a scheme from
+///   ``Options/allowedSchemes`` once decoded and stripped of the whitespace and
+///   control characters browsers ignore; relative ones are made absolute by the
+///   caller's resolver.
+/// - Tracking pixels and tracking query parameters on links are removed.
+///
+/// The output is a fixed point: sanitizing it again gives it back unchanged.
+/// No input crashes it or exhausts the stack.
+public struct HTMLSanitizer: Sendable {
+    /// The policy this sanitizer applies.
+    public let options: Options
+    let policy: SanitizerPolicy
+
+    public init(options: Options = .init()) {
+        self.options = options
+        policy = SanitizerPolicy(options)
+    }
+
+    /// The safe form of the HTML fragment `html`.
+    ///
+    /// - Parameter resolve: makes a URL reference that has no scheme (`/a`,
+    ///   `../b.jpg`, `//host/c`, `?q`, `#f`, `""`) absolute — against `xml:base`
+    ///   in scope, the entry's link or the feed's URL, as the caller decides
+    ///   (Tidings passes `URLResolver.resolve(_:against:)`). It receives the
+    ///   reference decoded and cleaned (surrounding spaces and embedded tabs and
+    ///   newlines removed); returning nil drops the attribute. Its result is
+    ///   checked like any URL. The default keeps references as they are.
+    /// - Returns: HTML with no leading or trailing whitespace; empty when
+    ///   nothing is left.
+    public func sanitize(_ html: String, resolve: (String) -> String? = { $0 }) -> String {
+        String(decoding: sanitizedBytes(html, engine: .automatic, resolve: resolve) ?? [], as: UTF8.self)
+    }
+
+    /// The safe form of a fragment given as bytes; invalid UTF-8 sequences
+    /// become U+FFFD first.
+    public func sanitize(bytes html: some Collection<UInt8>, resolve: (String) -> String? = { $0 }) -> String {
+        sanitize(String(decoding: html, as: UTF8.self), resolve: resolve)
+    }
+
+    /// ``sanitize(_:resolve:)``, shaped to be the body of a Hugo content file
+    /// (see ``hugoSafeBody(sanitized:)``).
+    public func hugoSafeBody(_ html: String, resolve: (String) -> String? = { $0 }) -> String {
+        Self.hugoSafeBody(sanitized: sanitize(html, resolve: resolve))
+    }
+
+    /// The text of `html` as a reader sees it: tags stripped, character
+    /// references decoded, content of removed elements (`script`, `style`…)
+    /// left out, whitespace runs collapsed to one space, blocks separated by a
+    /// space. Longer than `limit` characters, it is cut at the last word boundary
+    /// within them (mid-word only if the first word alone is longer) and "…" is
+    /// appended; never otherwise. A `limit` of 0 or less gives "".
+    public func plainText(html: String, limit: Int = 300) -> String {
+        guard limit > 0 else { return "" }
+        var sink = PlainTextSink(
+            policy: policy, scalarLimit: limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64)
+        var html = html
+        _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
+        return Self.cut(String(decoding: sink.output, as: UTF8.self), limit: limit)
+    }
+
+    /// The absolute URL of the first `<img>` in `html` that the sanitizer keeps
+    /// and that is not a tracking pixel (`src`, else a lazy-loading `data-src`,
+    /// else the first `srcset` candidate); nil when there is none.
+    public func firstImage(html: String, resolve: (String) -> String? = { $0 }) -> String? {
+        withoutActuallyEscaping(resolve) { resolve in
+            var sink = FirstImageSink(policy: policy, urls: URLFilter(policy: policy, resolve: resolve))
+            var html = html
+            _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
+            return sink.result
+        }
+    }
+
+    /// `sanitized` made into one CommonMark HTML block, so that Markdown never
+    /// sees any of it (goldmark reads what follows a blank line as Markdown, where
+    /// `[x](javascript:…)` would become a live link): wrapped in `<div>…</div>`
+    /// unless it starts with a tag that opens a CommonMark HTML block of type 6
+    /// (`<p>`, `<div>`, `<figure>`…; not `<pre>`, whose block ends at its end
+    /// tag), and every line feed that would leave an empty or whitespace-only
+    /// line written as `&#10;` (the same character to an HTML parser).
+    public static func hugoSafeBody(sanitized: String) -> String {
+        var bytes = Array(sanitized.utf8)
+        func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 11 || c == 12 || c == 10 || c == 13 }
+        while let last = bytes.last, isBlank(last) { bytes.removeLast() }
+        let leading = bytes.prefix(while: isBlank).count
+        bytes.removeFirst(leading)
+        guard !bytes.isEmpty else { return "" }
+        if !startsHTMLBlock(bytes) {
+            bytes = Array("<div>".utf8) + bytes + Array("</div>".utf8)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 10 || byte == 13 {
+                var next = index + 1
+                while next < bytes.count
+                    && (bytes[next] == 32 || bytes[next] == 9 || bytes[next] == 11 || bytes[next] == 12)
+                {
+                    next += 1
+                }
+                let blankFollows = next >= bytes.count || bytes[next] == 10 || bytes[next] == 13
+                if blankFollows || byte == 13 {
+                    out.append(contentsOf: byte == 10 ? Array("&#10;".utf8) : Array("&#13;".utf8))
+                } else {
+                    out.append(byte)
+                }
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func startsHTMLBlock(_ bytes: [UInt8]) -> Bool {
+        guard bytes.first == UInt8(ascii: "<") else { return false }
+        var end = 1
+        while end < bytes.count,
+            (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A) || (bytes[end] >= 0x30 && bytes[end] <= 0x39)
+        {
+            end += 1
+        }
+        guard end > 1 else { return false }
+        if end < bytes.count {
+            let after = bytes[end]
+            guard
+                after == 32 || after == 9 || after == 10 || after == 13 || after == UInt8(ascii: ">")
+                    || (after == UInt8(ascii: "/") && end + 1 < bytes.count && bytes[end + 1] == UInt8(ascii: ">"))
+            else { return false }
+        }
+        let name = String(decoding: bytes[1..<end], as: UTF8.self).lowercased()
+        return ElementSets.commonMarkBlockStart.contains(name)
+    }
+
+    // MARK: Internals
+
+    /// The sanitized bytes; nil only when `engine` is ``FragmentEngine/fastOnly``
+    /// and the fast reader gave up.
+    func sanitizedBytes(_ html: String, engine: FragmentEngine, resolve: (String) -> String?) -> [UInt8]? {
+        withoutActuallyEscaping(resolve) { resolve in
+            let urls = URLFilter(policy: policy, resolve: resolve)
+            var html = html
+            guard let first = html.withUTF8({ pass($0, engine: engine, urls: urls) }) else { return nil }
+            var output = first.output
+            let verify = first.verify
+            // Unwrapping or gumbo's repairs can leave a tree that reads back
+            // differently (<h1><font><h2> → <h1><h2>, read as siblings): sanitize
+            // the output again until it stops changing.
+            var rounds = 0
+            while verify && rounds < 4 {
+                rounds += 1
+                guard let again = output.withUnsafeBufferPointer({ pass($0, engine: .automatic, urls: urls) }) else {
+                    break
+                }
+                if again.output == output { break }
+                output = again.output
+            }
+            let isSpace = { (c: UInt8) in c == 32 || c == 9 || c == 10 || c == 12 }
+            var end = output.count
+            while end > 0 && isSpace(output[end - 1]) { end -= 1 }
+            var start = 0
+            while start < end && isSpace(output[start]) { start += 1 }
+            if start > 0 || end < output.count { return Array(output[start..<end]) }
+            return output
+        }
+    }
+
+    private func pass(_ bytes: UnsafeBufferPointer<UInt8>, engine: FragmentEngine, urls: URLFilter) -> (
+        output: [UInt8], verify: Bool
+    )? {
+        var sink = SanitizingSink(policy: policy, urls: urls, capacity: bytes.count + bytes.count / 8)
+        guard FragmentReader.read(bytes, engine: engine, into: &sink) else { return nil }
+        return (sink.output, sink.needsVerification)
+    }
+
+    /// `text` cut to `limit` characters at a word boundary, with "…" when cut.
+    static func cut(_ text: String, limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let prefixEnd = text.index(text.startIndex, offsetBy: limit)
+        var cutAt = prefixEnd
+        if text[prefixEnd] != " " {
+            if let space = text[..<prefixEnd].lastIndex(of: " ") { cutAt = space }
+        }
+        var result = text[..<cutAt]
+        while let last = result.last, last == " " || last == "," || last == ";" || last == ":" {
+            result = result.dropLast()
+        }
+        if result.isEmpty { result = text[..<prefixEnd] }
+        return result + "…"
+    }
+}

@@ -1,0 +1,138 @@
+/// Collects the text a reader sees: dropped elements skipped, runs of
+/// whitespace (U+00A0 and the other Unicode spaces included) as one space, a
+/// space between blocks.
+struct PlainTextSink: FragmentSink {
+    let policy: SanitizerPolicy
+    /// Stop once this many scalars are collected.
+    let scalarLimit: Int
+    private(set) var output: [UInt8] = []
+    private var pendingSpace = false
+    private var scalarCount = 0
+    private var blocks: [Bool] = []
+
+    init(policy: SanitizerPolicy, scalarLimit: Int) {
+        self.policy = policy
+        self.scalarLimit = scalarLimit
+    }
+
+    var isFinished: Bool { scalarCount > scalarLimit }
+
+    mutating func restart() {
+        output.removeAll(keepingCapacity: true)
+        pendingSpace = false
+        scalarCount = 0
+        blocks.removeAll(keepingCapacity: true)
+    }
+
+    mutating func startElement(_ element: ElementToken) -> Bool {
+        switch policy.action(for: element) {
+        case .drop, .iframe:
+            return false
+        case .keep, .unwrap:
+            let isBlock = ElementSets.textBlocks.contains(element.tag)
+            if isBlock { pendingSpace = true }
+            blocks.append(isBlock)
+            return true
+        }
+    }
+
+    mutating func endElement() {
+        if blocks.removeLast() { pendingSpace = true }
+    }
+
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        let count = text.count
+        while index < count {
+            let byte = text[index]
+            let length: Int
+            if byte < 0x80 {
+                length = 1
+            } else if byte < 0xE0 {
+                length = 2
+            } else if byte < 0xF0 {
+                length = 3
+            } else {
+                length = 4
+            }
+            let end = min(index + length, count)
+            if Self.isSpace(text, at: index, length: end - index) {
+                pendingSpace = true
+            } else {
+                if pendingSpace && !output.isEmpty { output.append(32) }
+                pendingSpace = false
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<end]))
+                scalarCount += 1
+            }
+            index = end
+        }
+    }
+
+    private static func isSpace(_ text: UnsafeBufferPointer<UInt8>, at index: Int, length: Int) -> Bool {
+        let byte = text[index]
+        switch length {
+        case 1:
+            return byte == 32 || byte == 10 || byte == 9 || byte == 12 || byte == 13 || byte == 11
+        case 2:
+            return byte == 0xC2 && (text[index + 1] == 0xA0 || text[index + 1] == 0x85)
+        case 3:
+            let b1 = text[index + 1]
+            let b2 = text[index + 2]
+            if byte == 0xE2 && b1 == 0x80 { return b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF }
+            if byte == 0xE2 && b1 == 0x81 { return b2 == 0x9F }
+            if byte == 0xE3 && b1 == 0x80 { return b2 == 0x80 }
+            if byte == 0xE1 && b1 == 0x9A { return b2 == 0x80 }
+            return false
+        default:
+            return false
+        }
+    }
+}
+
+/// Finds the first `<img>` the sanitizer would keep and that is no tracking pixel.
+struct FirstImageSink: FragmentSink {
+    let policy: SanitizerPolicy
+    let urls: URLFilter
+    private(set) var result: String?
+
+    init(policy: SanitizerPolicy, urls: URLFilter) {
+        self.policy = policy
+        self.urls = urls
+    }
+
+    var isFinished: Bool { result != nil }
+
+    mutating func restart() { result = nil }
+
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {}
+    mutating func endElement() {}
+
+    mutating func startElement(_ element: ElementToken) -> Bool {
+        switch policy.action(for: element) {
+        case .drop, .iframe:
+            return false
+        case .unwrap:
+            return true
+        case .keep:
+            guard element.tag == .img else { return true }
+            guard !SanitizingSink.isPixelSized(element) else { return false }
+            var url: [UInt8] = []
+            let sources: [StaticString] = ["src", "data-src", "data-lazy-src", "data-original"]
+            for name in sources {
+                if let value = element.attribute(name), urls.append(value, stripTracking: false, to: &url) { break }
+            }
+            if url.isEmpty {
+                for name in ["srcset", "data-srcset"] as [StaticString] {
+                    guard let value = element.attribute(name), urls.appendSrcset(value, to: &url) else { continue }
+                    // The first candidate's URL.
+                    if let end = url.firstIndex(where: { $0 == 32 || $0 == UInt8(ascii: ",") }) {
+                        url.removeLast(url.count - end)
+                    }
+                    break
+                }
+            }
+            if !url.isEmpty && !urls.isTracker(url[...]) { result = String(decoding: url, as: UTF8.self) }
+            return false
+        }
+    }
+}

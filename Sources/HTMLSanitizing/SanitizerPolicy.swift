@@ -1,0 +1,215 @@
+import CGumbo
+
+/// ``HTMLSanitizer/Options`` compiled into tables the sinks consult per node.
+struct SanitizerPolicy: Sendable {
+    enum AttributeKind: UInt8, Sendable {
+        case plain, url, srcset, style, target, rel
+    }
+
+    struct AttributeRule: Sendable {
+        var kind: AttributeKind
+        /// Elements the attribute is kept on; nil for every element.
+        var elements: TagSet?
+    }
+
+    /// Up to 16 bytes of a lowercase name, packed.
+    struct NameKey: Hashable, Sendable {
+        var low: UInt64
+        var high: UInt64
+        var count: Int
+
+        init?(_ name: UnsafeBufferPointer<UInt8>) {
+            guard name.count <= 16 else { return nil }
+            low = 0
+            high = 0
+            count = name.count
+            for (offset, byte) in name.enumerated() {
+                if offset < 8 {
+                    low |= UInt64(byte) << UInt64(offset * 8)
+                } else {
+                    high |= UInt64(byte) << UInt64((offset - 8) * 8)
+                }
+            }
+        }
+
+        init?(_ name: String) {
+            var copy = Array(name.utf8)
+            guard let key = copy.withUnsafeMutableBufferPointer({ NameKey(UnsafeBufferPointer($0)) }) else {
+                return nil
+            }
+            self = key
+        }
+    }
+
+    /// A lowercase scheme of at most 16 bytes, packed.
+    struct PackedScheme: Hashable, Sendable {
+        var low: UInt64
+        var high: UInt64
+        var count: Int
+
+        init(low: UInt64, high: UInt64, count: Int) {
+            (self.low, self.high, self.count) = (low, high, count)
+        }
+
+        init?(_ scheme: String) {
+            let bytes = Array(scheme.lowercased().utf8)
+            guard !bytes.isEmpty, bytes.count <= 16 else { return nil }
+            (low, high, count) = (0, 0, bytes.count)
+            for (offset, byte) in bytes.enumerated() {
+                if offset < 8 {
+                    low |= UInt64(byte) << UInt64(offset * 8)
+                } else {
+                    high |= UInt64(byte) << UInt64((offset - 8) * 8)
+                }
+            }
+        }
+    }
+
+    struct HostPattern: Sendable {
+        var host: [UInt8]
+        var pathPrefix: [UInt8]
+
+        init(_ pattern: String) {
+            var bytes = Array(pattern.utf8)
+            if let colon = bytes.firstIndex(of: UInt8(ascii: ":")), bytes[colon...].starts(with: "://".utf8) {
+                bytes.removeFirst(colon + 3)
+            }
+            let slash = bytes.firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
+            host = bytes[..<slash].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            pathPrefix = Array(bytes[slash...])
+        }
+
+        func matches(host candidate: ArraySlice<UInt8>, path: ArraySlice<UInt8>) -> Bool {
+            guard candidate.count >= host.count, candidate.suffix(host.count).elementsEqual(host) else { return false }
+            if candidate.count > host.count && candidate[candidate.endIndex - host.count - 1] != UInt8(ascii: ".") {
+                return false
+            }
+            return path.starts(with: pathPrefix)
+        }
+    }
+
+    var allowedElements: TagSet
+    var droppedElements: TagSet
+    /// Allowed names gumbo has no tag for.
+    var allowedUnknownNames: Set<[UInt8]>
+    var attributes: [NameKey: AttributeRule]
+    /// Extra attribute names longer than a ``NameKey`` holds.
+    var longAttributes: Set<[UInt8]>
+    var iframeHosts: [HostPattern]
+    var trackers: [HostPattern]
+    var trackingParameters: [(name: [UInt8], isPrefix: Bool)]
+    var schemes: [PackedScheme]
+    var linkTargets: HTMLSanitizer.LinkTargetPolicy
+    var permissive: Bool
+    var maximumDepth: Int
+
+    static let urlAttributeNames: Set<String> = [
+        "href", "src", "cite", "poster", "action", "formaction", "background", "longdesc", "lowsrc", "dynsrc",
+        "usemap", "data", "ping", "codebase", "manifest", "icon", "profile", "xlink:href", "xml:base",
+    ]
+
+    init(_ options: HTMLSanitizer.Options) {
+        var allowed = ElementSets.allowed
+        var unknownNames: Set<[UInt8]> = []
+        for name in options.extraAllowedElements {
+            var bytes = Array(name.lowercased().utf8)
+            let tag = bytes.withUnsafeMutableBufferPointer { ElementTag.lookup(UnsafeBufferPointer($0)) }
+            if tag == .unknown { unknownNames.insert(bytes) } else { allowed.insert(tag) }
+        }
+        for raw in 0..<ElementTag.count where ElementSets.dropped.contains(ElementTag(rawValue: UInt16(raw))) {
+            allowed.remove(ElementTag(rawValue: UInt16(raw)))
+        }
+        allowedElements = allowed
+        droppedElements = ElementSets.dropped
+        allowedUnknownNames = unknownNames
+
+        func tags(_ list: [GumboTag]) -> TagSet { TagSet(list) }
+        var rules: [NameKey: AttributeRule] = [:]
+        func add(_ names: [String], _ kind: AttributeKind, _ elements: TagSet? = nil) {
+            for name in names { rules[NameKey(name)!] = AttributeRule(kind: kind, elements: elements) }
+        }
+        var images = tags([GUMBO_TAG_IMG, GUMBO_TAG_SOURCE])
+        images.insert(.picture)
+        add(["href"], .url, tags([GUMBO_TAG_A]))
+        add(["src"], .url, tags([GUMBO_TAG_IMG, GUMBO_TAG_SOURCE, GUMBO_TAG_VIDEO, GUMBO_TAG_AUDIO, GUMBO_TAG_TRACK]))
+        add(["srcset"], .srcset, tags([GUMBO_TAG_IMG, GUMBO_TAG_SOURCE]))
+        add(["sizes"], .plain, tags([GUMBO_TAG_IMG, GUMBO_TAG_SOURCE]))
+        add(["media"], .plain, tags([GUMBO_TAG_SOURCE]))
+        add(["poster"], .url, tags([GUMBO_TAG_VIDEO]))
+        add(["cite"], .url, tags([GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_Q, GUMBO_TAG_INS, GUMBO_TAG_DEL]))
+        add(["alt"], .plain, tags([GUMBO_TAG_IMG]))
+        add(["title", "lang", "dir", "width", "height"], .plain)
+        add(["colspan", "rowspan", "headers", "scope", "abbr"], .plain, tags([GUMBO_TAG_TD, GUMBO_TAG_TH]))
+        add(["datetime"], .plain, tags([GUMBO_TAG_TIME, GUMBO_TAG_INS, GUMBO_TAG_DEL]))
+        add(["start", "reversed"], .plain, tags([GUMBO_TAG_OL]))
+        add(["type"], .plain, tags([GUMBO_TAG_OL, GUMBO_TAG_SOURCE]))
+        add(["controls", "loop", "muted"], .plain, tags([GUMBO_TAG_VIDEO, GUMBO_TAG_AUDIO]))
+        add(["kind", "srclang", "label"], .plain, tags([GUMBO_TAG_TRACK]))
+        add(["open"], .plain, tags([GUMBO_TAG_DETAILS]))
+        add(["target"], .target, tags([GUMBO_TAG_A]))
+        add(["rel"], .rel, tags([GUMBO_TAG_A]))
+        if options.permissive {
+            add(["style"], .style)
+            // feedparser's acceptable attributes, less those that fetch, script,
+            // clobber the page's DOM or steal focus (id, name, ping, background,
+            // lowsrc, dynsrc, usemap, longdesc, action, tabindex, accesskey…).
+            add(
+                [
+                    "align", "valign", "bgcolor", "border", "bordercolor", "cellpadding", "cellspacing", "char",
+                    "charoff", "clear", "color", "compact", "face", "frame", "hspace", "vspace", "noshade", "nowrap",
+                    "rules", "size", "span", "summary", "axis", "value", "hreflang", "xml:lang", "preload",
+                ], .plain)
+        }
+        var long: Set<[UInt8]> = []
+        for name in options.extraAllowedAttributes {
+            let lower = name.lowercased()
+            if lower.hasPrefix("on") || lower == "style" || lower.isEmpty { continue }
+            let kind: AttributeKind = Self.urlAttributeNames.contains(lower) ? .url : .plain
+            if let key = NameKey(lower) {
+                if rules[key] == nil || kind == .url {
+                    rules[key] = AttributeRule(kind: kind, elements: nil)
+                }
+                // A built-in rule restricted to some elements widens to all.
+                else {
+                    rules[key]!.elements = nil
+                }
+            } else {
+                long.insert(Array(lower.utf8))
+            }
+        }
+        attributes = rules
+        longAttributes = long
+        iframeHosts = options.iframeHosts.map(HostPattern.init)
+        trackers = options.trackers.map(HostPattern.init)
+        trackingParameters = options.trackingParameters.map { name in
+            name.hasSuffix("*")
+                ? (Array(name.dropLast().lowercased().utf8), true) : (Array(name.lowercased().utf8), false)
+        }
+        schemes = options.allowedSchemes.compactMap { PackedScheme($0) }
+        linkTargets = options.linkTargets
+        permissive = options.permissive
+        maximumDepth = max(1, options.maximumDepth)
+    }
+
+    func rule(for name: UnsafeBufferPointer<UInt8>) -> AttributeRule? {
+        if let key = NameKey(name) { return attributes[key] }
+        if !longAttributes.isEmpty && longAttributes.contains(Array(name)) {
+            return AttributeRule(kind: .plain, elements: nil)
+        }
+        return nil
+    }
+
+    /// What happens to an element.
+    enum ElementAction { case keep, unwrap, drop, iframe }
+
+    func action(for element: ElementToken) -> ElementAction {
+        guard element.isHTML else { return .drop }
+        let tag = element.tag
+        if tag == .iframe { return .iframe }
+        if droppedElements.contains(tag) { return .drop }
+        if tag == .unknown {
+            return !allowedUnknownNames.isEmpty && allowedUnknownNames.contains(Array(element.name)) ? .keep : .unwrap
+        }
+        return allowedElements.contains(tag) ? .keep : .unwrap
+    }
+}

@@ -1,0 +1,314 @@
+import CGumbo
+
+/// Applies the policy to the events of a fragment and serializes what is kept
+/// into one byte buffer.
+struct SanitizingSink: FragmentSink {
+    private enum FrameKind { case written, unwrapped, writtenDropIfEmpty }
+
+    private struct Frame {
+        var kind: FrameKind
+        var tag: ElementTag
+        /// Name of a written element gumbo has no tag for, in `names`.
+        var nameStart: Int
+        var nameCount: Int
+        /// For unwrapped frames, `writtenCount` at the start; for the others, the
+        /// output position before the start tag.
+        var mark: Int
+        var contentStart: Int
+    }
+
+    private struct PendingAttribute {
+        var name: UnsafeBufferPointer<UInt8>
+        var value: Range<Int>
+    }
+
+    let policy: SanitizerPolicy
+    let urls: URLFilter
+    private(set) var output: [UInt8] = []
+    /// Something was unwrapped around written elements, or gumbo repaired
+    /// misnested markup: the output may read back as a different tree, so the
+    /// caller sanitizes it again until it no longer changes.
+    private(set) var needsVerification = false
+    private var frames: [Frame] = []
+    private var writtenTags: [ElementTag] = []
+    private var writtenCount = 0
+    private var names: [UInt8] = []
+    private var scratch: [UInt8] = []
+    private var pending: [PendingAttribute] = []
+    private var preContentStart = -1
+
+    var isFinished: Bool { false }
+
+    init(policy: SanitizerPolicy, urls: URLFilter, capacity: Int) {
+        self.policy = policy
+        self.urls = urls
+        output.reserveCapacity(capacity)
+    }
+
+    mutating func restart() {
+        output.removeAll(keepingCapacity: true)
+        needsVerification = false
+        frames.removeAll(keepingCapacity: true)
+        writtenTags.removeAll(keepingCapacity: true)
+        writtenCount = 0
+        names.removeAll(keepingCapacity: true)
+        preContentStart = -1
+    }
+
+    mutating func noteIrregularTree() { needsVerification = true }
+
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+        guard !text.isEmpty else { return }
+        // A newline first in <pre> is dropped when read back: double it.
+        if preContentStart == output.count && text[0] == 10 { output.append(10) }
+        HTMLEscaping.appendText(text, to: &output)
+    }
+
+    mutating func startElement(_ element: ElementToken) -> Bool {
+        if element.irregular { needsVerification = true }
+        switch policy.action(for: element) {
+        case .drop:
+            return false
+        case .iframe:
+            writeFrame(element)
+            return false
+        case .unwrap:
+            unwrap(element)
+            return true
+        case .keep:
+            return keep(element)
+        }
+    }
+
+    mutating func endElement() {
+        let frame = frames.removeLast()
+        switch frame.kind {
+        case .unwrapped:
+            if writtenCount != frame.mark { needsVerification = true }
+            return
+        case .written:
+            break
+        case .writtenDropIfEmpty:
+            if output[frame.contentStart...].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 12 }) {
+                output.removeLast(output.count - frame.mark)
+                writtenTags.removeLast()
+                return
+            }
+        }
+        writtenTags.removeLast()
+        if frame.tag == .pre { preContentStart = -1 }
+        output.append(UInt8(ascii: "<"))
+        output.append(UInt8(ascii: "/"))
+        if frame.tag == .unknown {
+            output.append(contentsOf: names[frame.nameStart..<(frame.nameStart + frame.nameCount)])
+            names.removeLast(frame.nameCount)
+        } else {
+            output.append(contentsOf: ElementTag.names[Int(frame.tag.rawValue)])
+        }
+        output.append(UInt8(ascii: ">"))
+    }
+
+    private mutating func unwrap(_ element: ElementToken) {
+        frames.append(
+            Frame(kind: .unwrapped, tag: element.tag, nameStart: 0, nameCount: 0, mark: writtenCount, contentStart: 0))
+    }
+
+    private mutating func keep(_ element: ElementToken) -> Bool {
+        let tag = element.tag
+        let isVoid = ElementSets.void.contains(tag)
+        if tag == .source {
+            guard let parent = writtenTags.last, parent == .picture || parent == .video || parent == .audio else {
+                return false
+            }
+        }
+        if !isVoid && writtenTags.count >= policy.maximumDepth {
+            unwrap(element)
+            return true
+        }
+        collectAttributes(element)
+        var dropIfEmpty = false
+        switch tag {
+        case .img, .source:
+            var src: Range<Int>?
+            var hasSrcset = false
+            for attribute in pending {
+                if attribute.name.elementsEqual("src".utf8) { src = attribute.value }
+                if attribute.name.elementsEqual("srcset".utf8) { hasSrcset = true }
+            }
+            if src == nil, let value = lazyValue(element, ["data-src", "data-lazy-src", "data-original"]) {
+                let start = scratch.count
+                if urls.append(value, stripTracking: false, to: &scratch) {
+                    src = start..<scratch.count
+                    pending.append(PendingAttribute(name: Self.staticBuffer("src"), value: start..<scratch.count))
+                }
+            }
+            if !hasSrcset, let value = lazyValue(element, ["data-srcset", "data-lazy-srcset"]) {
+                let start = scratch.count
+                if urls.appendSrcset(value, to: &scratch) {
+                    hasSrcset = true
+                    pending.append(PendingAttribute(name: Self.staticBuffer("srcset"), value: start..<scratch.count))
+                }
+            }
+            guard src != nil || hasSrcset else { return false }
+            if tag == .img {
+                if let src, urls.isTracker(scratch[src]) { return false }
+                if Self.isPixelSized(element) { return false }
+            }
+        case .a:
+            guard let href = pending.first(where: { $0.name.elementsEqual("href".utf8) }) else {
+                unwrap(element)
+                return true
+            }
+            dropIfEmpty = urls.isTracker(scratch[href.value])
+            if policy.linkTargets == .forceBlank { addBlankTarget(element) }
+        case .video, .audio:
+            if !pending.contains(where: { $0.name.elementsEqual("controls".utf8) }) {
+                pending.append(PendingAttribute(name: Self.staticBuffer("controls"), value: 0..<0))
+            }
+        default:
+            break
+        }
+        let mark = output.count
+        output.append(UInt8(ascii: "<"))
+        output.append(contentsOf: element.name)
+        writePendingAttributes()
+        output.append(UInt8(ascii: ">"))
+        writtenCount += 1
+        if isVoid { return false }
+        var frame = Frame(
+            kind: dropIfEmpty ? .writtenDropIfEmpty : .written, tag: tag, nameStart: 0, nameCount: 0, mark: mark,
+            contentStart: output.count)
+        if tag == .unknown {
+            frame.nameStart = names.count
+            frame.nameCount = element.name.count
+            names.append(contentsOf: element.name)
+        }
+        frames.append(frame)
+        writtenTags.append(tag)
+        if tag == .pre { preContentStart = output.count }
+        return true
+    }
+
+    /// Fills `pending`/`scratch` with the attributes the policy keeps, values
+    /// made safe.
+    private mutating func collectAttributes(_ element: ElementToken) {
+        pending.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        for attribute in element.attributes {
+            guard let rule = policy.rule(for: attribute.name) else { continue }
+            if let elements = rule.elements, !elements.contains(element.tag) { continue }
+            let start = scratch.count
+            switch rule.kind {
+            case .plain:
+                scratch.append(contentsOf: attribute.value)
+            case .url:
+                let isHref = element.tag == .a && attribute.name.elementsEqual("href".utf8)
+                guard urls.append(attribute.value, stripTracking: isHref, to: &scratch) else { continue }
+            case .srcset:
+                guard urls.appendSrcset(attribute.value, to: &scratch) else { continue }
+            case .style:
+                guard let filtered = StyleFilter.filter(attribute.value) else { continue }
+                scratch.append(contentsOf: filtered)
+            case .target:
+                guard policy.linkTargets == .keep else { continue }
+                scratch.append(contentsOf: attribute.value)
+            case .rel:
+                scratch.append(contentsOf: attribute.value)
+            }
+            pending.append(PendingAttribute(name: attribute.name, value: start..<scratch.count))
+        }
+    }
+
+    /// `target="_blank"`, and `noopener` added to `rel`.
+    private mutating func addBlankTarget(_ element: ElementToken) {
+        var relTokens: [ArraySlice<UInt8>] = []
+        if let index = pending.firstIndex(where: { $0.name.elementsEqual("rel".utf8) }) {
+            relTokens = scratch[pending[index].value].split(whereSeparator: { $0 <= 0x20 })
+            pending.remove(at: index)
+        }
+        if !relTokens.contains(where: { $0.lazy.map { $0 | 0x20 }.elementsEqual("noopener".utf8) }) {
+            relTokens.append(ArraySlice("noopener".utf8))
+        }
+        var start = scratch.count
+        scratch.append(contentsOf: "_blank".utf8)
+        pending.append(PendingAttribute(name: Self.staticBuffer("target"), value: start..<scratch.count))
+        start = scratch.count
+        for (offset, token) in relTokens.enumerated() {
+            if offset > 0 { scratch.append(32) }
+            scratch.append(contentsOf: token)
+        }
+        pending.append(PendingAttribute(name: Self.staticBuffer("rel"), value: start..<scratch.count))
+    }
+
+    private mutating func writePendingAttributes() {
+        scratch.withUnsafeBufferPointer { values in
+            for attribute in pending {
+                output.append(32)
+                output.append(contentsOf: attribute.name)
+                output.append(UInt8(ascii: "="))
+                output.append(UInt8(ascii: "\""))
+                HTMLEscaping.appendAttributeValue(UnsafeBufferPointer(rebasing: values[attribute.value]), to: &output)
+                output.append(UInt8(ascii: "\""))
+            }
+        }
+    }
+
+    /// An embed from an allowed host, sandboxed, with nothing else of it kept.
+    private mutating func writeFrame(_ element: ElementToken) {
+        guard let src = element.attribute("src") else { return }
+        pending.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        guard urls.append(src, stripTracking: false, to: &scratch), urls.isAllowedFrame(scratch[...]) else { return }
+        pending.append(PendingAttribute(name: Self.staticBuffer("src"), value: 0..<scratch.count))
+        for attribute in element.attributes {
+            let name = attribute.name
+            guard
+                name.elementsEqual("width".utf8) || name.elementsEqual("height".utf8)
+                    || name.elementsEqual("allowfullscreen".utf8) || name.elementsEqual("title".utf8)
+            else { continue }
+            let start = scratch.count
+            scratch.append(contentsOf: attribute.value)
+            pending.append(PendingAttribute(name: name, value: start..<scratch.count))
+        }
+        let start = scratch.count
+        scratch.append(contentsOf: "allow-scripts allow-same-origin allow-popups".utf8)
+        pending.append(PendingAttribute(name: Self.staticBuffer("sandbox"), value: start..<scratch.count))
+        output.append(contentsOf: "<iframe".utf8)
+        writePendingAttributes()
+        output.append(contentsOf: "></iframe>".utf8)
+        writtenCount += 1
+    }
+
+    private func lazyValue(_ element: ElementToken, _ names: [StaticString]) -> UnsafeBufferPointer<UInt8>? {
+        for name in names {
+            if let value = element.attribute(name) { return value }
+        }
+        return nil
+    }
+
+    /// An image declared at most 1×1 pixel.
+    static func isPixelSized(_ element: ElementToken) -> Bool {
+        guard let width = element.attribute("width").flatMap(dimension),
+            let height = element.attribute("height").flatMap(dimension)
+        else { return false }
+        return width <= 1 && height <= 1
+    }
+
+    /// An HTML dimension: leading digits (and a fraction) after optional spaces;
+    /// nil for percentages and non-numbers.
+    static func dimension(_ value: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        while index < value.count && (value[index] == 32 || value[index] == 9 || value[index] == 10) { index += 1 }
+        let start = index
+        while index < value.count && ((value[index] >= 0x30 && value[index] <= 0x39) || value[index] == 0x2E) {
+            index += 1
+        }
+        guard index > start else { return nil }
+        if index < value.count && value[index] == UInt8(ascii: "%") { return nil }
+        return Double(String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self))
+    }
+
+    static func staticBuffer(_ string: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount)
+    }
+}
