@@ -379,11 +379,11 @@ struct EncodingPrecedenceTests {
         #expect(result.source == .http)
     }
 
-    @Test func textPlainWithoutCharsetDefaultsToUTF8() {
+    @Test func textPlainWithoutCharsetDefaultsToUTF8AndIsFlagged() {
         let result = detect(ascii("<rss/>"), "text/plain")
         #expect(result.encoding == "UTF-8")
         #expect(result.source == .default)
-        #expect(result.warnings.isEmpty)
+        #expect(result.warnings == ["served as text/plain, which is not an XML media type"])
     }
 
     @Test func otherMediaTypeCharsetIsIgnored() {

@@ -76,6 +76,12 @@ struct CharsetDetection: Sendable, Hashable {
         let charset = media.charset.flatMap { $0.isEmpty ? nil : $0 }
         let takesCharset = isXMLMediaType(media.mediaType) || media.mediaType.hasPrefix("text/")
 
+        // A feed served as text/plain or text/html is mislabelled: say so, as
+        // feedparser does (its "non-XML media type" flag); the bytes are still read.
+        if media.mediaType == "text/plain" || media.mediaType == "text/html" {
+            warnings.append("served as \(media.mediaType), which is not an XML media type")
+        }
+
         var labels: [Label] = []
         // feedparser ignores charset on other media types (JSON, octet-stream…).
         let ignoredCharset = takesCharset ? nil : charset

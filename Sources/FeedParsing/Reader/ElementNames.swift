@@ -145,7 +145,7 @@ enum Tag: UInt8, Sendable {
         "managingEditor": .managingEditor, "webMaster": .webMaster, "id": .id, "updated": .updated,
         "published": .published, "issued": .issued, "modified": .modified, "created": .created,
         "summary": .summary, "content": .content, "subtitle": .subtitle, "tagline": .tagline, "name": .name,
-        "email": .email, "uri": .uri, "logo": .logo, "icon": .icon, "info": .info, "rights": .rights,
+        "email": .email, "uri": .uri, "homepage": .uri, "logo": .logo, "icon": .icon, "info": .info, "rights": .rights,
         "copyright": .copyright, "RDF": .rdfRoot, "body": .body, "fullitem": .fullitem, "lastbuilddate": .lastBuildDate,
         "managingeditor": .managingEditor, "webmaster": .webMaster,
     ]
