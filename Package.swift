@@ -57,6 +57,17 @@ let package = Package(
             name: "tidings-parse-bench",
             dependencies: ["FeedParsing", "CMalloc"]
         ),
+        // The sanitizer's libFuzzer target; built normally it replays inputs
+        // through the same checks (see scripts/fuzz-sanitizer).
+        .executableTarget(
+            name: "sanitizer-fuzz",
+            dependencies: ["HTMLSanitizing", "FeedParsing"]
+        ),
+        // Sanitize throughput driver for `scripts/bench sanitize`.
+        .executableTarget(
+            name: "tidings-sanitize-bench",
+            dependencies: ["HTMLSanitizing", "FeedParsing", "CMalloc"]
+        ),
         .testTarget(
             name: "HTMLSanitizingTests",
             dependencies: ["HTMLSanitizing"]

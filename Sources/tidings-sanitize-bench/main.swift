@@ -1,0 +1,90 @@
+// tidings-sanitize-bench — the Tidings row of `scripts/bench sanitize`.
+//
+//   tidings-sanitize-bench [--permissive] [--engine automatic|gumbo] [--base URL] FILE…
+//
+// Each FILE holds article bodies, each followed by a NUL byte (as
+// scripts/bench-sanitize-bodies.py writes them; a file without NUL is one
+// body). Every body is sanitized as Tidings sanitizes entry content —
+// `HTMLSanitizer.sanitize(bytes:resolve:)`, relative URLs resolved with
+// FeedParsing's URLResolver against --base (default https://example.test/a/b) —
+// and the output is dropped. Prints one line:
+//   files=F bodies=N bytes=B out_bytes=O
+// (B = input HTML bytes, separators excluded; O = sanitized bytes.)
+import FeedParsing
+import HTMLSanitizing
+
+#if canImport(Glibc)
+    import Glibc
+    import CMalloc
+    // As the tidings command does (see tuneAllocator there).
+    _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
+    _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
+#endif
+
+func fail(_ message: String) -> Never {
+    var text = "tidings-sanitize-bench: \(message)\n"
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    exit(2)
+}
+
+func readFile(_ path: String) -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    if fd < 0 { fail("\(path): cannot open") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { fail("\(path): cannot stat") }
+    var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+        if n <= 0 { fail("\(path): read error") }
+        done += n
+    }
+    return bytes
+}
+
+var options = HTMLSanitizer.Options()
+var engine = HTMLSanitizer.Engine.automatic
+var base = "https://example.test/a/b"
+var paths: [String] = []
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--permissive": options.permissive = true
+    case "--engine":
+        switch arguments.popFirst() {
+        case "automatic": engine = .automatic
+        case "gumbo": engine = .gumbo
+        default: fail("--engine takes automatic or gumbo")
+        }
+    case "--base":
+        guard let value = arguments.popFirst() else { fail("--base takes a URL") }
+        base = value
+    case "-h", "--help":
+        print("usage: tidings-sanitize-bench [--permissive] [--engine automatic|gumbo] [--base URL] FILE…")
+        exit(0)
+    default: paths.append(argument)
+    }
+}
+if paths.isEmpty { fail("no input files (usage: tidings-sanitize-bench [options] FILE…)") }
+
+let sanitizer = HTMLSanitizer(options: options)
+let resolve = { (reference: String) -> String? in URLResolver.resolve(reference, against: base) }
+var bodies = 0
+var inBytes = 0
+var outBytes = 0
+for path in paths {
+    let file = readFile(path)
+    for body in file.split(separator: 0, omittingEmptySubsequences: true) {
+        let output: String
+        switch engine {
+        case .automatic: output = sanitizer.sanitize(bytes: body, resolve: resolve)
+        default:
+            output = sanitizer.sanitize(String(decoding: body, as: UTF8.self), engine: engine, resolve: resolve) ?? ""
+        }
+        bodies += 1
+        inBytes += body.count
+        outBytes += output.utf8.count
+    }
+}
+print("files=\(paths.count) bodies=\(bodies) bytes=\(inBytes) out_bytes=\(outBytes)")
