@@ -7,25 +7,61 @@ enum HTMLEscaping {
     private static let gt: [UInt8] = Array("&gt;".utf8)
     private static let quot: [UInt8] = Array("&quot;".utf8)
     private static let cr: [UInt8] = Array("&#13;".utf8)
+    private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    /// The length of a character at `index` that the HTML parser would read back as
+    /// U+FFFD (a C0 or C1 control other than whitespace, DEL, or a noncharacter
+    /// U+FDD0–U+FDEF, U+FFFE, U+FFFF), so that it is written as U+FFFD now and the
+    /// output stays a fixed point; 0 for any other character.
+    @inline(__always)
+    private static func unreadableLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        switch byte {
+        case 1...8, 11, 14...31, 127: return 1
+        case 0xC2:
+            return index + 1 < bytes.count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F ? 2 : 0
+        case 0xEF:
+            guard index + 2 < bytes.count else { return 0 }
+            let b1 = bytes[index + 1]
+            let b2 = bytes[index + 2]
+            if b1 == 0xB7 && b2 >= 0x90 && b2 <= 0xAF { return 3 }
+            if b1 == 0xBF && (b2 == 0xBE || b2 == 0xBF) { return 3 }
+            return 0
+        default:
+            return 0
+        }
+    }
 
     /// Text: `&`, `<`, `>` escaped; NUL (which a parser drops) left out.
     static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = 0
-        for index in 0..<text.count {
+        var index = 0
+        while index < text.count {
             let byte = text[index]
-            guard byte <= UInt8(ascii: ">") else { continue }
-            let replacement: [UInt8]?
+            guard byte <= UInt8(ascii: ">") || byte == 0xC2 || byte == 0xEF || byte == 127 else {
+                index += 1
+                continue
+            }
+            var length = 1
+            let replacement: [UInt8]
             switch byte {
             case UInt8(ascii: "&"): replacement = amp
             case UInt8(ascii: "<"): replacement = lt
             case UInt8(ascii: ">"): replacement = gt
             case 13: replacement = cr
             case 0: replacement = []
-            default: continue
+            default:
+                length = unreadableLength(text, at: index)
+                guard length > 0 else {
+                    index += 1
+                    continue
+                }
+                replacement = replacementCharacter
             }
             if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
-            out.append(contentsOf: replacement!)
-            runStart = index + 1
+            out.append(contentsOf: replacement)
+            index += length
+            runStart = index
         }
         if text.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
     }
@@ -34,20 +70,32 @@ enum HTMLEscaping {
     /// escaped; NUL left out.
     static func appendAttributeValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = 0
-        for index in 0..<value.count {
+        var index = 0
+        while index < value.count {
             let byte = value[index]
-            guard byte <= UInt8(ascii: "&") else { continue }
+            guard byte <= UInt8(ascii: "&") || byte == 0xC2 || byte == 0xEF || byte == 127 else {
+                index += 1
+                continue
+            }
+            var length = 1
             let replacement: [UInt8]
             switch byte {
             case UInt8(ascii: "&"): replacement = amp
             case UInt8(ascii: "\""): replacement = quot
             case 13: replacement = cr
             case 0: replacement = []
-            default: continue
+            default:
+                length = unreadableLength(value, at: index)
+                guard length > 0 else {
+                    index += 1
+                    continue
+                }
+                replacement = replacementCharacter
             }
             if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index])) }
             out.append(contentsOf: replacement)
-            runStart = index + 1
+            index += length
+            runStart = index
         }
         if value.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart...])) }
     }

@@ -83,3 +83,13 @@ struct EscapingTests {
         #expect(clean("<p>a\u{0}b</p>") == "<p>ab</p>")
     }
 }
+
+/// Found by the fuzz target: characters the HTML parser reads back as U+FFFD
+/// are written as U+FFFD, so the output is a fixed point.
+@Test(arguments: ["a&#6;b", "a&#x7f;b", "<p title=\"&#1;\">x</p>", "a&#xFDD0;b", "a&#xFFFE;b", "a\u{85}b"])
+func unreadableCharactersAreWrittenAsReplacement(_ input: String) {
+    let sanitizer = HTMLSanitizer()
+    let once = sanitizer.sanitize(input)
+    #expect(once.contains("\u{FFFD}"), "\(once)")
+    #expect(sanitizer.sanitize(once) == once)
+}
