@@ -24,6 +24,8 @@ struct ElementTag: Hashable, Sendable {
     static let track = ElementTag(GUMBO_TAG_TRACK)
     static let video = ElementTag(GUMBO_TAG_VIDEO)
     static let br = ElementTag(GUMBO_TAG_BR)
+    static let form = ElementTag(GUMBO_TAG_FORM)
+    static let textarea = ElementTag(GUMBO_TAG_TEXTAREA)
     static let hr = ElementTag(GUMBO_TAG_HR)
 
     /// The tag for a lowercase element name.
@@ -131,6 +133,36 @@ enum ElementSets {
         set.insert(.picture)
         return set
     }()
+
+    /// Elements permissive mode keeps in addition to ``allowed``: the rest of
+    /// feedparser's acceptable elements except `noscript` (raw text to a browser
+    /// with scripting on: a mutation-XSS carrier). Forms are among them, see
+    /// ``permissiveForms``.
+    static let permissiveExtra: (tags: [ElementTag], unknownNames: [String]) = (
+        [
+            GUMBO_TAG_ACRONYM, GUMBO_TAG_AREA, GUMBO_TAG_BUTTON, GUMBO_TAG_CANVAS, GUMBO_TAG_CENTER,
+            GUMBO_TAG_DATALIST, GUMBO_TAG_DIR, GUMBO_TAG_FIELDSET, GUMBO_TAG_FONT, GUMBO_TAG_FORM, GUMBO_TAG_INPUT,
+            GUMBO_TAG_KEYGEN, GUMBO_TAG_LABEL, GUMBO_TAG_LEGEND, GUMBO_TAG_MAP, GUMBO_TAG_MENU, GUMBO_TAG_METER,
+            GUMBO_TAG_MULTICOL, GUMBO_TAG_NAV, GUMBO_TAG_NEXTID, GUMBO_TAG_OPTGROUP, GUMBO_TAG_OPTION,
+            GUMBO_TAG_OUTPUT, GUMBO_TAG_PROGRESS, GUMBO_TAG_SELECT, GUMBO_TAG_SPACER, GUMBO_TAG_TEXTAREA,
+            GUMBO_TAG_TT,
+        ].map(ElementTag.init),
+        // Not in gumbo 0.10's tag list.
+        ["command", "datagrid", "dialog", "event-source", "m", "sound"]
+    )
+
+    /// Form elements that permissive mode takes out of ``dropped``.
+    static let permissiveForms: [ElementTag] = [
+        GUMBO_TAG_FORM, GUMBO_TAG_INPUT, GUMBO_TAG_BUTTON, GUMBO_TAG_SELECT, GUMBO_TAG_TEXTAREA, GUMBO_TAG_OPTION,
+        GUMBO_TAG_OPTGROUP, GUMBO_TAG_DATALIST, GUMBO_TAG_KEYGEN,
+    ].map(ElementTag.init)
+
+    /// Form controls permissive mode writes with `disabled`: nothing can be
+    /// typed into them, autofilled or submitted, so a kept form shows what it
+    /// looked like and cannot collect anything.
+    static let disabledControls = TagSet([
+        GUMBO_TAG_INPUT, GUMBO_TAG_BUTTON, GUMBO_TAG_SELECT, GUMBO_TAG_TEXTAREA, GUMBO_TAG_FIELDSET, GUMBO_TAG_KEYGEN,
+    ])
 
     /// Elements a CommonMark HTML block of type 6 may start with (the spec's list,
     /// as far as gumbo knows the names).

@@ -34,9 +34,23 @@ extension HTMLSanitizer {
         public var trackingParameters: [String]
         /// URL schemes kept in `href`, `src`, `srcset`, `poster` and `cite`.
         public var allowedSchemes: Set<String>
-        /// Also keep `style` attributes (only a few safe properties, see
-        /// ``StyleFilter``) and feedparser's wider list of presentational
-        /// attributes (`align`, `bgcolor`, `border`, `cellpadding`…).
+        /// feedparser's policy, with Tidings' safety invariants kept:
+        /// - its acceptable elements too (`font`, `center`, `nav`, `menu`,
+        ///   `meter`, `canvas`, image maps, `<a>` without `href`, `<img>`
+        ///   without `src`…) except `noscript`; forms with every control
+        ///   written `disabled` (nothing can be typed, autofilled or
+        ///   submitted); a `<dialog>` without `open` and `style` (closed);
+        /// - its acceptable attributes on every element, except `accesskey` and
+        ///   `autofocus` (they take keys and focus from the reader's page) and a
+        ///   positive `tabindex`; every URL among them (`background`, `lowsrc`,
+        ///   `usemap`, `action`, each URL of `ping`…) checked like `href`, and
+        ///   dropped when it fetches from a tracker; `id`, `name`, `class` and
+        ///   what refers to them (`for`, `form`, `list`, `headers`) prefixed
+        ///   with `user-content-`, so that content cannot clobber the page's
+        ///   globals or take on its CSS classes;
+        /// - `style` attributes, with its acceptable CSS properties and values
+        ///   that can neither fetch, run, position nor oversize anything (see
+        ///   ``StyleFilter``).
         public var permissive: Bool
         /// Elements nested deeper than this are unwrapped (their content kept).
         public var maximumDepth: Int

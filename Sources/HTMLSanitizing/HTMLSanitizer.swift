@@ -17,6 +17,9 @@
 ///   control characters browsers ignore; relative ones are made absolute by the
 ///   caller's resolver.
 /// - Tracking pixels and tracking query parameters on links are removed.
+/// - ``Options/permissive`` widens the allow-lists to feedparser's (forms
+///   kept inert, `style` kept safe, ids and classes prefixed); the rules above
+///   hold there too.
 ///
 /// The output is a fixed point: sanitizing it again gives it back unchanged.
 /// No input crashes it or exhausts the stack.

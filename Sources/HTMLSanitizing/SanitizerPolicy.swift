@@ -4,6 +4,17 @@ import CGumbo
 struct SanitizerPolicy: Sendable {
     enum AttributeKind: UInt8, Sendable {
         case plain, url, srcset, style, target, rel
+        /// Permissive mode: a name in the document's id namespace (`id`, `name`)
+        /// or a reference to one (`for`, `form`, `list`), prefixed with
+        /// ``SanitizerPolicy/idPrefix``.
+        case idref
+        /// Permissive mode: a space-separated list of such names (`class`,
+        /// `headers`), each prefixed.
+        case idrefs
+        /// Permissive mode: `tabindex`, kept unless it is a positive integer.
+        case tabindex
+        /// Permissive mode: a space-separated list of URLs (`ping`), each checked.
+        case urlList
     }
 
     struct AttributeRule: Sendable {
@@ -102,26 +113,47 @@ struct SanitizerPolicy: Sendable {
     var linkTargets: HTMLSanitizer.LinkTargetPolicy
     var permissive: Bool
     var maximumDepth: Int
+    /// Permissive mode: form controls, written with `disabled` forced on.
+    var disabledControls: TagSet
+
+    /// What permissive mode puts before ids, names and classes, so that feed
+    /// content can neither clobber the reader page's globals (`window.x`,
+    /// `document.x`) nor take on the page's own CSS classes.
+    static let idPrefix: [UInt8] = Array("user-content-".utf8)
 
     static let urlAttributeNames: Set<String> = [
         "href", "src", "cite", "poster", "action", "formaction", "background", "longdesc", "lowsrc", "dynsrc",
         "usemap", "data", "ping", "codebase", "manifest", "icon", "profile", "xlink:href", "xml:base",
     ]
 
+    /// URL attributes feedparser keeps, checked like `href` in permissive mode.
+    static let permissiveURLAttributes: Set<String> = [
+        "href", "src", "cite", "poster", "action", "background", "longdesc", "lowsrc", "dynsrc", "usemap", "data",
+        "datasrc", "icon", "vrml",
+    ]
+
     init(_ options: HTMLSanitizer.Options) {
         var allowed = ElementSets.allowed
         var unknownNames: Set<[UInt8]> = []
+        var dropped = ElementSets.dropped
+        if options.permissive {
+            for tag in ElementSets.permissiveExtra.tags { allowed.insert(tag) }
+            for name in ElementSets.permissiveExtra.unknownNames { unknownNames.insert(Array(name.utf8)) }
+            // Forms are kept, their controls disabled (see ElementSets.disabledControls).
+            for tag in ElementSets.permissiveForms { dropped.remove(tag) }
+        }
         for name in options.extraAllowedElements {
             var bytes = Array(name.lowercased().utf8)
             let tag = bytes.withUnsafeMutableBufferPointer { ElementTag.lookup(UnsafeBufferPointer($0)) }
             if tag == .unknown { unknownNames.insert(bytes) } else { allowed.insert(tag) }
         }
-        for raw in 0..<ElementTag.count where ElementSets.dropped.contains(ElementTag(rawValue: UInt16(raw))) {
+        for raw in 0..<ElementTag.count where dropped.contains(ElementTag(rawValue: UInt16(raw))) {
             allowed.remove(ElementTag(rawValue: UInt16(raw)))
         }
         allowedElements = allowed
-        droppedElements = ElementSets.dropped
+        droppedElements = dropped
         allowedUnknownNames = unknownNames
+        disabledControls = options.permissive ? ElementSets.disabledControls : TagSet()
 
         func tags(_ list: [GumboTag]) -> TagSet { TagSet(list) }
         var rules: [NameKey: AttributeRule] = [:]
@@ -150,15 +182,33 @@ struct SanitizerPolicy: Sendable {
         add(["rel"], .rel, tags([GUMBO_TAG_A]))
         if options.permissive {
             add(["style"], .style)
-            // feedparser's acceptable attributes, less those that fetch, script,
-            // clobber the page's DOM or steal focus (id, name, ping, background,
-            // lowsrc, dynsrc, usemap, longdesc, action, tabindex, accesskey…).
+            // feedparser's acceptable attributes, kept on every element as
+            // feedparser keeps them, less those that steal focus or keyboard
+            // shortcuts from the reader's page (accesskey, autofocus). URLs are
+            // checked like href; ids and classes are prefixed.
             add(
                 [
-                    "align", "valign", "bgcolor", "border", "bordercolor", "cellpadding", "cellspacing", "char",
-                    "charoff", "clear", "color", "compact", "face", "frame", "hspace", "vspace", "noshade", "nowrap",
-                    "rules", "size", "span", "summary", "axis", "value", "hreflang", "xml:lang", "preload",
+                    "abbr", "accept", "accept-charset", "align", "alt", "autocomplete", "axis", "balance", "bgcolor",
+                    "bgproperties", "border", "bordercolor", "bordercolordark", "bordercolorlight", "bottompadding",
+                    "cellpadding", "cellspacing", "ch", "challenge", "char", "charoff", "charset", "checked", "choff",
+                    "clear", "color", "cols", "colspan", "compact", "contenteditable", "controls", "coords",
+                    "datafld", "datapagesize", "datetime", "default", "delay", "dir", "disabled", "draggable",
+                    "enctype", "end", "face", "frame", "galleryimg", "gutter", "height", "hidden", "hidefocus",
+                    "high", "hreflang", "hspace", "inputmode", "ismap", "keytype", "label", "lang", "leftspacing",
+                    "loop", "loopcount", "loopend", "loopstart", "low", "max", "maxlength", "media", "method", "min",
+                    "multiple", "nohref", "noshade", "nowrap", "open", "optimum", "pattern", "point-size", "pqg",
+                    "preload", "prompt", "radiogroup", "readonly", "repeat-max", "repeat-min", "replace", "required",
+                    "rev", "rightspacing", "rows", "rowspan", "rules", "scope", "selected", "shape", "size", "span",
+                    "start", "step", "summary", "suppress", "template", "title", "toppadding", "type", "unselectable",
+                    "urn", "valign", "value", "variable", "volume", "vspace", "width", "wrap", "xml:lang",
                 ], .plain)
+            add(Array(Self.permissiveURLAttributes), .url)
+            add(["ping"], .urlList)
+            add(["id", "name", "for", "form", "list"], .idref)
+            add(["class", "headers"], .idrefs)
+            add(["tabindex"], .tabindex)
+            add(["target"], .target)
+            add(["rel"], .rel)
         }
         var long: Set<[UInt8]> = []
         for name in options.extraAllowedAttributes {

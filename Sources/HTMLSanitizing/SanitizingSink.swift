@@ -36,6 +36,11 @@ struct SanitizingSink: FragmentSink {
     private var scratch: [UInt8] = []
     private var pending: [PendingAttribute] = []
     private var preContentStart = -1
+    /// Permissive mode: the font size bound of each written open element
+    /// (see ``StyleFilter``), parallel to `writtenTags`.
+    private var fontBounds: [Double] = []
+    /// The bound of the element being kept, set by `collectAttributes`.
+    private var elementFont = StyleFilter.pageFont
 
     var isFinished: Bool { false }
 
@@ -53,6 +58,7 @@ struct SanitizingSink: FragmentSink {
         writtenCount = 0
         names.removeAll(keepingCapacity: true)
         preContentStart = -1
+        fontBounds.removeAll(keepingCapacity: true)
     }
 
     mutating func noteIrregularTree() { needsVerification = true }
@@ -92,11 +98,21 @@ struct SanitizingSink: FragmentSink {
             if output[frame.contentStart...].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 10 || $0 == 12 }) {
                 output.removeLast(output.count - frame.mark)
                 writtenTags.removeLast()
+                if policy.permissive { fontBounds.removeLast() }
                 return
             }
         }
         writtenTags.removeLast()
-        if frame.tag == .pre { preContentStart = -1 }
+        if policy.permissive { fontBounds.removeLast() }
+        if frame.tag == .pre || frame.tag == .textarea { preContentStart = -1 }
+        // gumbo 0.10 inserts text that ends a form after the form (its </form>
+        // takes the form off the stack before the pending text is flushed); an
+        // empty element in between keeps the text where the browser puts it and
+        // the output a fixed point.
+        // (Text ends with anything but `>`, which it escapes.)
+        if frame.tag == ElementTag(GUMBO_TAG_FORM) && output.last != UInt8(ascii: ">") {
+            output.append(contentsOf: "<span></span>".utf8)
+        }
         output.append(UInt8(ascii: "<"))
         output.append(UInt8(ascii: "/"))
         if frame.tag == .unknown {
@@ -116,12 +132,18 @@ struct SanitizingSink: FragmentSink {
     private mutating func keep(_ element: ElementToken) -> Bool {
         let tag = element.tag
         let isVoid = ElementSets.void.contains(tag)
-        if tag == .source {
+        if tag == .source && !policy.permissive {
             guard let parent = writtenTags.last, parent == .picture || parent == .video || parent == .audio else {
                 return false
             }
         }
         if !isVoid && writtenTags.count >= policy.maximumDepth {
+            unwrap(element)
+            return true
+        }
+        // A form inside a form (which the tree builder makes of
+        // `<form><div></form><form>`) is ignored when the output is read again.
+        if tag == .form && writtenTags.contains(.form) {
             unwrap(element)
             return true
         }
@@ -149,24 +171,40 @@ struct SanitizingSink: FragmentSink {
                     pending.append(PendingAttribute(name: Self.staticBuffer("srcset"), value: start..<scratch.count))
                 }
             }
-            guard src != nil || hasSrcset else { return false }
+            // Without a URL it shows nothing; permissive mode keeps it as
+            // feedparser does (it fetches nothing either).
+            guard src != nil || hasSrcset || policy.permissive else { return false }
             if tag == .img {
                 if let src, urls.isTracker(scratch[src]) { return false }
                 if Self.isPixelSized(element) { return false }
             }
         case .a:
             guard let href = pending.first(where: { $0.name.elementsEqual("href".utf8) }) else {
+                // A named anchor (its id and name prefixed in permissive mode).
+                if policy.permissive { break }
                 unwrap(element)
                 return true
             }
             dropIfEmpty = urls.isTracker(scratch[href.value])
             if policy.linkTargets == .forceBlank { addBlankTarget(element) }
+        case ElementTag(GUMBO_TAG_AREA):
+            if policy.linkTargets == .forceBlank && pending.contains(where: { $0.name.elementsEqual("href".utf8) }) {
+                addBlankTarget(element)
+            }
         case .video, .audio:
             if !pending.contains(where: { $0.name.elementsEqual("controls".utf8) }) {
                 pending.append(PendingAttribute(name: Self.staticBuffer("controls"), value: 0..<0))
             }
+        case .unknown where element.name.elementsEqual("dialog".utf8):
+            // An open or displayed <dialog> is positioned over the page by the
+            // browser's style sheet: keep it closed (display: none).
+            pending.removeAll { $0.name.elementsEqual("open".utf8) || $0.name.elementsEqual("style".utf8) }
         default:
             break
+        }
+        if policy.disabledControls.contains(tag) && !pending.contains(where: { $0.name.elementsEqual("disabled".utf8) })
+        {
+            pending.append(PendingAttribute(name: Self.staticBuffer("disabled"), value: 0..<0))
         }
         let mark = output.count
         output.append(UInt8(ascii: "<"))
@@ -185,7 +223,9 @@ struct SanitizingSink: FragmentSink {
         }
         frames.append(frame)
         writtenTags.append(tag)
-        if tag == .pre { preContentStart = output.count }
+        if policy.permissive { fontBounds.append(elementFont) }
+        // The parser drops a newline right after <pre> (and <textarea>).
+        if tag == .pre || tag == .textarea { preContentStart = output.count }
         return true
     }
 
@@ -194,6 +234,13 @@ struct SanitizingSink: FragmentSink {
     private mutating func collectAttributes(_ element: ElementToken) {
         pending.removeAll(keepingCapacity: true)
         scratch.removeAll(keepingCapacity: true)
+        let parentFont = fontBounds.last ?? StyleFilter.pageFont
+        if policy.permissive {
+            elementFont = StyleFilter.fontBound(
+                for: element.tag,
+                hasFontSize: element.tag == ElementTag(GUMBO_TAG_FONT) && element.attribute("size") != nil,
+                parent: parentFont)
+        }
         for attribute in element.attributes {
             guard let rule = policy.rule(for: attribute.name) else { continue }
             if let elements = rule.elements, !elements.contains(element.tag) { continue }
@@ -202,18 +249,70 @@ struct SanitizingSink: FragmentSink {
             case .plain:
                 scratch.append(contentsOf: attribute.value)
             case .url:
-                let isHref = element.tag == .a && attribute.name.elementsEqual("href".utf8)
+                let isHref =
+                    (element.tag == .a || element.tag == ElementTag(GUMBO_TAG_AREA))
+                    && attribute.name.elementsEqual("href".utf8)
                 guard urls.append(attribute.value, stripTracking: isHref, to: &scratch) else { continue }
+                // Permissive mode: what fetches from a tracker is dropped, as
+                // tracking pixels are.
+                if policy.permissive && element.tag != .img && Self.fetches(attribute.name)
+                    && urls.isTracker(scratch[start...])
+                {
+                    scratch.removeLast(scratch.count - start)
+                    continue
+                }
             case .srcset:
                 guard urls.appendSrcset(attribute.value, to: &scratch) else { continue }
             case .style:
-                guard let filtered = StyleFilter.filter(attribute.value) else { continue }
-                scratch.append(contentsOf: filtered)
+                let filtered = StyleFilter.filter(attribute.value, parentFont: parentFont, font: elementFont)
+                elementFont = filtered.font
+                guard let css = filtered.css else { continue }
+                scratch.append(contentsOf: css)
             case .target:
                 guard policy.linkTargets == .keep else { continue }
                 scratch.append(contentsOf: attribute.value)
             case .rel:
                 scratch.append(contentsOf: attribute.value)
+            case .idref:
+                // A map's name is no property of window or document, and
+                // `usemap` (an absolute URL by now) refers to it unprefixed.
+                if element.tag != ElementTag(GUMBO_TAG_MAP) || !attribute.name.elementsEqual("name".utf8) {
+                    Self.appendPrefixed(attribute.value, to: &scratch)
+                } else {
+                    scratch.append(contentsOf: attribute.value)
+                }
+            case .idrefs:
+                var first = true
+                for token in attribute.value.split(whereSeparator: {
+                    $0 == 32 || $0 == 9 || $0 == 10 || $0 == 12 || $0 == 13
+                }) {
+                    if !first { scratch.append(32) }
+                    first = false
+                    Self.appendPrefixed(UnsafeBufferPointer(rebasing: token), to: &scratch)
+                }
+            case .tabindex:
+                // A positive tabindex moves the element ahead of the page's own
+                // controls in the focus order; 0, negative and invalid values
+                // leave that order alone.
+                if let number = Self.htmlInteger(attribute.value), number > 0 { continue }
+                scratch.append(contentsOf: attribute.value)
+            case .urlList:
+                var first = true
+                func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 12 || c == 13 }
+                let tokens = attribute.value.split(whereSeparator: isSpace)
+                for token in tokens {
+                    let candidate = scratch.count
+                    if !first { scratch.append(32) }
+                    let urlStart = scratch.count
+                    if !urls.append(UnsafeBufferPointer(rebasing: token), stripTracking: false, to: &scratch)
+                        || scratch[urlStart...].contains(where: isSpace)
+                    {
+                        scratch.removeLast(scratch.count - candidate)
+                        continue
+                    }
+                    first = false
+                }
+                if !tokens.isEmpty && first { continue }
             }
             pending.append(PendingAttribute(name: attribute.name, value: start..<scratch.count))
         }
@@ -306,6 +405,46 @@ struct SanitizingSink: FragmentSink {
         guard index > start else { return nil }
         if index < value.count && value[index] == UInt8(ascii: "%") { return nil }
         return Double(String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self))
+    }
+
+    /// Attributes whose URL the browser fetches by itself.
+    static func fetches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        for candidate in ["src", "poster", "background", "lowsrc", "dynsrc", "data", "datasrc", "icon", "vrml"]
+        where name.elementsEqual(candidate.utf8) {
+            return true
+        }
+        return false
+    }
+
+    /// `value` with ``SanitizerPolicy/idPrefix`` in front, unless it is empty
+    /// (it names nothing) or already has it (so that output is a fixed point).
+    static func appendPrefixed(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if !value.isEmpty && !value.starts(with: SanitizerPolicy.idPrefix) {
+            out.append(contentsOf: SanitizerPolicy.idPrefix)
+        }
+        out.append(contentsOf: value)
+    }
+
+    /// HTML's rules for parsing integers: nil when `value` holds none.
+    static func htmlInteger(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        while index < value.count
+            && (value[index] == 32 || value[index] == 9 || value[index] == 10
+                || value[index] == 12 || value[index] == 13)
+        { index += 1 }
+        var sign = 1
+        if index < value.count && (value[index] == UInt8(ascii: "-") || value[index] == UInt8(ascii: "+")) {
+            if value[index] == UInt8(ascii: "-") { sign = -1 }
+            index += 1
+        }
+        var number = 0
+        var digits = 0
+        while index < value.count && value[index] >= 0x30 && value[index] <= 0x39 {
+            number = min(number * 10 + Int(value[index] - 0x30), 1 << 40)
+            digits += 1
+            index += 1
+        }
+        return digits > 0 ? sign * number : nil
     }
 
     static func staticBuffer(_ string: StaticString) -> UnsafeBufferPointer<UInt8> {

@@ -244,15 +244,34 @@ enum OutputChecker {
         "muted", "kind", "srclang", "label", "open", "target", "rel",
     ]
     static let iframeAttributes: Set<String> = ["src", "width", "height", "allowfullscreen", "title", "sandbox"]
+    /// feedparser's acceptable elements but noscript (Options.permissive).
+    static let permissiveElements: Set<String> = [
+        "acronym", "area", "button", "canvas", "center", "command", "datagrid", "datalist", "dialog", "dir",
+        "event-source", "fieldset", "font", "form", "input", "keygen", "label", "legend", "m", "map", "menu", "meter",
+        "multicol", "nav", "nextid", "optgroup", "option", "output", "progress", "select", "sound", "spacer",
+        "textarea", "tt",
+    ]
+    /// feedparser's acceptable attributes but accesskey and autofocus (Options.permissive).
     static let permissiveAttributes: Set<String> = [
-        "style", "align", "valign", "bgcolor", "border", "bordercolor", "cellpadding", "cellspacing", "char",
-        "charoff", "clear", "color", "compact", "face", "frame", "hspace", "vspace", "noshade", "nowrap", "rules",
-        "size", "span", "summary", "axis", "value", "hreflang", "xml:lang", "preload",
+        "style", "abbr", "accept", "accept-charset", "action", "align", "alt", "autocomplete", "axis", "background",
+        "balance", "bgcolor", "bgproperties", "border", "bordercolor", "bordercolordark", "bordercolorlight",
+        "bottompadding", "cellpadding", "cellspacing", "ch", "challenge", "char", "charoff", "charset", "checked",
+        "choff", "cite", "class", "clear", "color", "cols", "colspan", "compact", "contenteditable", "controls",
+        "coords", "data", "datafld", "datapagesize", "datasrc", "datetime", "default", "delay", "dir", "disabled",
+        "draggable", "dynsrc", "enctype", "end", "face", "for", "form", "frame", "galleryimg", "gutter", "headers",
+        "height", "hidden", "hidefocus", "high", "href", "hreflang", "hspace", "icon", "id", "inputmode", "ismap",
+        "keytype", "label", "lang", "leftspacing", "list", "longdesc", "loop", "loopcount", "loopend", "loopstart",
+        "low", "lowsrc", "max", "maxlength", "media", "method", "min", "multiple", "name", "nohref", "noshade",
+        "nowrap", "open", "optimum", "pattern", "ping", "point-size", "poster", "pqg", "preload", "prompt",
+        "radiogroup", "readonly", "rel", "repeat-max", "repeat-min", "replace", "required", "rev", "rightspacing",
+        "rows", "rowspan", "rules", "scope", "selected", "shape", "size", "span", "src", "start", "step", "summary",
+        "suppress", "tabindex", "target", "template", "title", "toppadding", "type", "unselectable", "urn", "usemap",
+        "valign", "value", "variable", "volume", "vrml", "vspace", "width", "wrap", "xml:lang",
     ]
     /// Every attribute a browser may fetch or navigate to (SanitizerPolicy.urlAttributeNames).
     static let urlAttributes: Set<String> = [
         "href", "src", "cite", "poster", "action", "formaction", "background", "longdesc", "lowsrc", "dynsrc",
-        "usemap", "data", "ping", "codebase", "manifest", "icon", "profile", "xlink:href", "xml:base",
+        "usemap", "data", "codebase", "manifest", "icon", "profile", "xlink:href", "xml:base", "datasrc", "vrml",
     ]
     static let schemes = ["http:", "https:", "mailto:"]
     static let iframeHosts = HTMLSanitizer.Options.defaultIframeHosts
@@ -302,7 +321,9 @@ enum OutputChecker {
             while i < n && !isSpace(html[i]) && html[i] != UInt8(ascii: "/") && html[i] != UInt8(ascii: ">") { i += 1 }
             let name = lower(html[nameStart..<i])
             if name == "script" { return "<script> element" }
-            guard elements.contains(name) else { return "element <\(name)> off the allow-list" }
+            guard elements.contains(name) || (permissive && permissiveElements.contains(name)) else {
+                return "element <\(name)> off the allow-list"
+            }
             if expectIframeEnd && !(isEnd && name == "iframe") { return "content inside <iframe> at byte \(tagStart)" }
             expectIframeEnd = false
             var attrs: [(String, [UInt8])] = []
@@ -427,6 +448,11 @@ enum OutputChecker {
                 return "javascript:/vbscript: URL in \(attr) on <\(element)>"
             }
             guard isAllowedURL(flat) else { return "\(attr) on <\(element)> not an allowed absolute URL" }
+        }
+        if attr == "ping" {
+            for url in value.split(whereSeparator: isSpace) where !isAllowedURL(cleaned(url)) {
+                return "ping URL on <\(element)> not an allowed absolute URL"
+            }
         }
         if attr == "srcset" {
             for url in srcsetURLs(value) where !isAllowedURL(cleaned(url)) {

@@ -88,7 +88,7 @@ struct EmbedAndOptionTests {
         "color: red\\;", "color: /* c */ red", "position: fixed", "color: \"red\"", "width: expression(1)",
         "background-image: url(https://t.example/p.gif)", "margin-top: -500px", "color: var(--x)",
         "behavior: url(x.htc)",
-        "border-image: url(x) 30", "color: r&#92;65d", "-moz-binding: url(x)", "display: none",
+        "border-image: url(x) 30", "color: r&#92;65d", "-moz-binding: url(x)",
     ])
     func unsafeStyleDropped(style: String) {
         #expect(clean("<p style='\(style)'>x</p>", options: Self.permissive) == "<p>x</p>")
@@ -98,12 +98,13 @@ struct EmbedAndOptionTests {
         #expect(clean("<p style=\"color: red\">x</p>") == "<p>x</p>")
     }
 
-    @Test func permissiveKeepsPresentationalAttributesOnly() {
+    /// Presentational attributes kept; id and class prefixed (see PermissiveTests).
+    @Test func permissiveKeepsPresentationalAttributes() {
         #expect(
             clean(
                 "<table border=\"1\" cellpadding=\"2\" align=\"center\" id=\"t\" class=\"c\" background=\"javascript:x\"><tbody><tr><td bgcolor=\"#eee\" valign=\"top\">x</td></tr></tbody></table>",
                 options: Self.permissive)
-                == "<table border=\"1\" cellpadding=\"2\" align=\"center\"><tbody><tr><td bgcolor=\"#eee\" valign=\"top\">x</td></tr></tbody></table>"
+                == "<table border=\"1\" cellpadding=\"2\" align=\"center\" id=\"user-content-t\" class=\"user-content-c\"><tbody><tr><td bgcolor=\"#eee\" valign=\"top\">x</td></tr></tbody></table>"
         )
     }
 }
