@@ -34,10 +34,23 @@ enum HTMLEscaping {
 
     /// Text: `&`, `<`, `>` escaped; NUL (which a parser drops) left out.
     static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        append(text, inAttribute: false, to: &out)
+    }
+
+    /// An attribute value, to be written between double quotes: `&` and `"`
+    /// escaped; NUL left out.
+    static func appendAttributeValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        append(value, inAttribute: true, to: &out)
+    }
+
+    /// The one escaping loop: runs of plain bytes copied whole; `&`, CR, NUL and
+    /// characters read back as U+FFFD handled everywhere; `<` `>` in text, `"` in
+    /// attribute values.
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool, to out: inout [UInt8]) {
         var runStart = 0
         var index = 0
-        while index < text.count {
-            let byte = text[index]
+        while index < bytes.count {
+            let byte = bytes[index]
             guard byte <= UInt8(ascii: ">") || byte == 0xC2 || byte == 0xEF || byte == 127 else {
                 index += 1
                 continue
@@ -46,57 +59,24 @@ enum HTMLEscaping {
             let replacement: [UInt8]
             switch byte {
             case UInt8(ascii: "&"): replacement = amp
-            case UInt8(ascii: "<"): replacement = lt
-            case UInt8(ascii: ">"): replacement = gt
+            case UInt8(ascii: "<") where !inAttribute: replacement = lt
+            case UInt8(ascii: ">") where !inAttribute: replacement = gt
+            case UInt8(ascii: "\"") where inAttribute: replacement = quot
             case 13: replacement = cr
             case 0: replacement = []
             default:
-                length = unreadableLength(text, at: index)
+                length = unreadableLength(bytes, at: index)
                 guard length > 0 else {
                     index += 1
                     continue
                 }
                 replacement = replacementCharacter
             }
-            if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
+            if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
             out.append(contentsOf: replacement)
             index += length
             runStart = index
         }
-        if text.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
-    }
-
-    /// An attribute value, to be written between double quotes: `&` and `"`
-    /// escaped; NUL left out.
-    static func appendAttributeValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var runStart = 0
-        var index = 0
-        while index < value.count {
-            let byte = value[index]
-            guard byte <= UInt8(ascii: "&") || byte == 0xC2 || byte == 0xEF || byte == 127 else {
-                index += 1
-                continue
-            }
-            var length = 1
-            let replacement: [UInt8]
-            switch byte {
-            case UInt8(ascii: "&"): replacement = amp
-            case UInt8(ascii: "\""): replacement = quot
-            case 13: replacement = cr
-            case 0: replacement = []
-            default:
-                length = unreadableLength(value, at: index)
-                guard length > 0 else {
-                    index += 1
-                    continue
-                }
-                replacement = replacementCharacter
-            }
-            if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index])) }
-            out.append(contentsOf: replacement)
-            index += length
-            runStart = index
-        }
-        if value.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart...])) }
+        if bytes.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 }
