@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "TidingsModel"),
@@ -41,12 +44,44 @@ let package = Package(
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
             ]
         ),
+        .target(
+            name: "Fetching",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Processing", dependencies: ["TidingsModel", "HTMLSanitizing"]),
+        .target(
+            name: "Storage",
+            dependencies: ["TidingsModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "Publishing", dependencies: ["TidingsModel"]),
+        .target(
+            name: "TidingsConfig",
+            dependencies: ["TidingsModel", "CLibXML2", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "TidingsModel", "FeedParsing", "HTMLSanitizing", "Fetching", "Processing", "Storage",
+                "Publishing", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tidings",
             dependencies: [
                 "TidingsModel",
                 "FeedParsing",
                 "HTMLSanitizing",
+                "Fetching",
+                "Processing",
+                "Storage",
+                "Publishing",
+                "TidingsConfig",
+                "Engine",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,6 +111,27 @@ let package = Package(
             name: "FeedParsingTests",
             dependencies: ["FeedParsing", "TidingsModel"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "FetchingTests",
+            dependencies: [
+                "Fetching", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TidingsModel"]),
+        .testTarget(
+            name: "PublishingTests",
+            dependencies: ["Publishing", "TidingsModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(name: "TidingsConfigTests", dependencies: ["TidingsConfig", "TidingsModel"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Storage", "Publishing", "Processing", "Fetching", "TidingsModel",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+/// Pure entry normalization: stable IDs, canonical links, date fallback, sanitizing, filters.
+enum ProcessingNamespace {}

@@ -1,0 +1,205 @@
+import Foundation
+import TidingsModel
+
+/// What the store knows about fetching one feed: validators, schedule and health.
+public struct FetchState: Sendable, Hashable, Codable {
+    /// The URL to fetch; starts as the configured URL and follows confirmed
+    /// permanent redirects.
+    public var fetchURL: String
+    /// The last `ETag` the server sent.
+    public var etag: String?
+    /// The last `Last-Modified` the server sent.
+    public var lastModified: String?
+    /// When the feed was last attempted.
+    public var lastAttempt: Date?
+    /// When the feed was last fetched without error (200 or 304).
+    public var lastSuccess: Date?
+    /// When the feed is due next.
+    public var nextCheck: Date?
+    /// Failures since the last success.
+    public var consecutiveFailures: Int
+    /// The last error's metric-safe kind (`dns`, `tls`, `timeout`, `http`, `too-large`, `not-a-feed`, …).
+    public var lastErrorKind: String?
+    /// The last error, as a message a user can act on.
+    public var lastError: String?
+    /// The last HTTP status seen.
+    public var lastStatus: Int?
+    /// A permanent-redirect target seen on consecutive fetches, not yet adopted.
+    public var redirectCandidate: String?
+    /// On how many consecutive fetches `redirectCandidate` was seen.
+    public var redirectConfirmations: Int
+    /// Set when the server answered 410 Gone: the feed is never fetched again.
+    public var retired: Bool
+    /// The feed's title as last parsed.
+    public var title: String?
+
+    /// Creates a fetch state for a feed never fetched.
+    public init(
+        fetchURL: String,
+        etag: String? = nil,
+        lastModified: String? = nil,
+        lastAttempt: Date? = nil,
+        lastSuccess: Date? = nil,
+        nextCheck: Date? = nil,
+        consecutiveFailures: Int = 0,
+        lastErrorKind: String? = nil,
+        lastError: String? = nil,
+        lastStatus: Int? = nil,
+        redirectCandidate: String? = nil,
+        redirectConfirmations: Int = 0,
+        retired: Bool = false,
+        title: String? = nil
+    ) {
+        self.fetchURL = fetchURL
+        self.etag = etag
+        self.lastModified = lastModified
+        self.lastAttempt = lastAttempt
+        self.lastSuccess = lastSuccess
+        self.nextCheck = nextCheck
+        self.consecutiveFailures = consecutiveFailures
+        self.lastErrorKind = lastErrorKind
+        self.lastError = lastError
+        self.lastStatus = lastStatus
+        self.redirectCandidate = redirectCandidate
+        self.redirectConfirmations = redirectConfirmations
+        self.retired = retired
+        self.title = title
+    }
+}
+
+/// A feed as stored: the subscription it came from plus its fetch state.
+public struct FeedRecord: Sendable, Hashable {
+    /// The store's identifier.
+    public var id: Int64
+    /// The subscription, as last synchronized from the configuration.
+    public var subscription: FeedSubscription
+    /// Validators, schedule and health.
+    public var state: FetchState
+
+    /// Creates a record.
+    public init(id: Int64, subscription: FeedSubscription, state: FetchState) {
+        self.id = id
+        self.subscription = subscription
+        self.state = state
+    }
+}
+
+/// An entry as stored.
+public struct StoredEntry: Sendable, Hashable {
+    /// The store's identifier.
+    public var id: Int64
+    /// The feed it belongs to.
+    public var feedID: Int64
+    /// The entry as last processed.
+    public var entry: ProcessedEntry
+    /// When the store first saw it.
+    public var firstSeen: Date
+    /// When its content hash last changed.
+    public var lastChanged: Date
+    /// `entry.published`, else `firstSeen`: the date written in front matter.
+    public var date: Date
+    /// The output path (relative to the output folder) reserved for it, once published.
+    public var path: String?
+    /// The content hash of the version last written to `path`.
+    public var publishedHash: String?
+    /// Another stored entry with the same canonical link, published instead of this one.
+    public var duplicateOf: Int64?
+    /// Set when retention removed its file; it is never published again.
+    public var retired: Bool
+
+    /// Creates a stored entry.
+    public init(
+        id: Int64,
+        feedID: Int64,
+        entry: ProcessedEntry,
+        firstSeen: Date,
+        lastChanged: Date,
+        date: Date,
+        path: String? = nil,
+        publishedHash: String? = nil,
+        duplicateOf: Int64? = nil,
+        retired: Bool = false
+    ) {
+        self.id = id
+        self.feedID = feedID
+        self.entry = entry
+        self.firstSeen = firstSeen
+        self.lastChanged = lastChanged
+        self.date = date
+        self.path = path
+        self.publishedHash = publishedHash
+        self.duplicateOf = duplicateOf
+        self.retired = retired
+    }
+}
+
+/// What an upsert of one fetch's entries changed.
+public struct UpsertResult: Sendable, Hashable {
+    /// Entries seen for the first time (duplicates of another feed's entry included).
+    public var inserted: Int
+    /// Entries whose content hash changed.
+    public var changed: Int
+    /// Entries already stored with the same hash.
+    public var unchanged: Int
+    /// New entries recorded as duplicates of an entry of another feed (by canonical link).
+    public var duplicates: Int
+
+    /// Creates a result.
+    public init(inserted: Int = 0, changed: Int = 0, unchanged: Int = 0, duplicates: Int = 0) {
+        self.inserted = inserted
+        self.changed = changed
+        self.unchanged = unchanged
+        self.duplicates = duplicates
+    }
+}
+
+/// Where Tidings keeps feeds, their fetch state and their entries.
+///
+/// The SQLite implementation (`SQLiteFeedStore`) is the default; a PostgreSQL one
+/// will implement the same protocol, so nothing here assumes SQLite. Every method is
+/// one transaction: a crash between two calls loses nothing that a re-run does not
+/// redo (entries are upserted before they are published, and publication is
+/// recorded after the file is written).
+public protocol FeedStore: Sendable {
+    /// Makes the store's feed list match the configuration: adds new subscriptions,
+    /// updates changed ones, disables (never deletes) those no longer configured.
+    /// Returns the configured feeds' records, in configuration order.
+    func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord]
+
+    /// Every feed the store knows, configured or not.
+    func feeds() async throws -> [FeedRecord]
+
+    /// The enabled, non-retired feeds whose `nextCheck` is unset or not after `now`.
+    func dueFeeds(at now: Date) async throws -> [FeedRecord]
+
+    /// Replaces a feed's fetch state.
+    func updateState(feedID: Int64, _ state: FetchState) async throws
+
+    /// Stores one fetch's entries for a feed, matching them to stored ones by key
+    /// (and, for a feed whose keys are unstable, by canonical link within the feed),
+    /// and records cross-feed duplicates by canonical link. Entries already stored
+    /// keep their `firstSeen`; an entry with no date keeps the first-seen date.
+    func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult
+
+    /// Entries to write: not retired, not duplicates, and never published or
+    /// published with another content hash. Oldest first. `feedID` limits to one feed.
+    func pendingPublications(feedID: Int64?) async throws -> [StoredEntry]
+
+    /// Reserves `path` for an entry that has none. Returns false when another entry
+    /// holds it (the caller tries the next candidate).
+    func reservePath(_ path: String, entryID: Int64) async throws -> Bool
+
+    /// Records that the version with `contentHash` is now in the entry's file.
+    func markPublished(entryID: Int64, contentHash: String) async throws
+
+    /// Published, non-retired entries of a feed that fall outside retention: older
+    /// than `maxAge` (by `date`) or beyond the newest `maxItems`.
+    func retentionCandidates(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date) async throws
+        -> [StoredEntry]
+
+    /// Marks an entry retired after its file was removed.
+    func retire(entryID: Int64) async throws
+
+    /// All entries of a feed, newest first (for the API, output feeds and tests).
+    func entries(feedID: Int64) async throws -> [StoredEntry]
+}
