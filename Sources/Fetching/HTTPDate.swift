@@ -2,7 +2,7 @@ import Foundation
 
 /// Parses the three HTTP-date forms of RFC 9110 §5.6.7, always read as GMT:
 /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`)
-/// and asctime (`Sun Nov  6 08:49:37 1994`).
+/// and asctime (`Sun Nov  6 08:49:37 1994`); a trailing `+0000` is tolerated.
 enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -26,6 +26,10 @@ enum HTTPDate {
                 month = index + 1
             }
             // Week days and the zone name ("GMT", "UTC") carry nothing the date needs.
+        }
+        // A numeric zone after the year is tolerated only when it says GMT ("+0000").
+        if numbers.count == 3, numbers[2] == 0, numberWidths[2] >= 4 {
+            numbers.removeLast()
         }
         guard let month, let clock, numbers.count == 2 else { return nil }
         let day = numbers[0]

@@ -352,6 +352,15 @@ struct FeedFetcherTests {
         #expect(error.description.contains("refused"))
     }
 
+    @Test func tlsToAPlainHTTPServerFailsAsTLS() async throws {
+        try await withFixture(["/feed": { _ in .text(200, feedXML) }]) { server, fetcher in
+            let url = "https://127.0.0.1:\(server.port)/feed"
+            let error = try await fetchError(fetcher, url)
+            #expect(error.shortDescription == "tls")
+            #expect(error.description.hasPrefix(url + ": "))
+        }
+    }
+
     @Test func perHostLimitHolds() async throws {
         let routes: [String: Route] = [
             "/slow": { _ in Reply(status: 200, body: .bytes(Array(feedXML.utf8)), delay: .milliseconds(200)) }

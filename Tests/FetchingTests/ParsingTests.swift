@@ -10,12 +10,16 @@ struct HeaderValueTests {
 
     @Test(arguments: [
         "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+        "Sun, 06 Nov 1994 08:49:37 +0000",
     ])
     func httpDateFormsAgree(text: String) {
         #expect(HTTPDate.parse(text) == Self.now)
     }
 
-    @Test(arguments: ["", "0", "-1", "tomorrow", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"])
+    @Test(arguments: [
+        "", "0", "-1", "tomorrow", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37 +0200",
+    ])
     func httpDateRejectsGarbage(text: String) {
         #expect(HTTPDate.parse(text) == nil)
     }
