@@ -8,7 +8,8 @@ public struct FetchConfiguration: Sendable {
     public var perHost: Int
     /// Seconds allowed to open a connection (TCP and TLS).
     public var connectTimeout: TimeInterval
-    /// Seconds allowed for a whole fetch: every redirect hop, headers and body.
+    /// Seconds allowed for a whole fetch: every redirect hop, headers and body. The clock starts when the
+    /// first request may go out, so time spent queued behind the concurrency limits does not count.
     public var requestTimeout: TimeInterval
     /// The largest body accepted, counted after decompression.
     public var maxBodyBytes: Int
