@@ -42,6 +42,12 @@ public struct CompiledFilters: Sendable {
         self.keep = keep
     }
 
+    /// Compiles the global rules, then the feed's own.
+    /// - Throws: ``ProcessingError`` naming the first pattern that is not a valid regular expression.
+    public init(global: [FilterRule], feed: [FilterRule]) throws {
+        try self.init(global + feed)
+    }
+
     private init() {
         block = []
         keep = []

@@ -114,6 +114,27 @@ import TidingsModel
         #expect(feeds.count == 1)
         #expect(feeds.first?.url == "https://e.example/")
         #expect(feeds.first?.title == "xy")
+
+        // External entities are not allowed in attribute values, but an internal entity
+        // defined by an external DTD from a file's content is: the DTD must not be loaded.
+        let dtd = directory.appendingPathComponent("evil.dtd")
+        try Data(
+            """
+            <!ENTITY % file SYSTEM "\(secret.absoluteString)">
+            <!ENTITY % eval "<!ENTITY wrapped '%file;'>">
+            %eval;
+            """.utf8
+        ).write(to: dtd)
+        for doctype in [
+            "<!DOCTYPE opml SYSTEM \"\(dtd.absoluteString)\">",
+            "<!DOCTYPE opml [<!ENTITY % ext SYSTEM \"\(dtd.absoluteString)\"> %ext;]>",
+        ] {
+            let wrapped = try parse(
+                doctype + "<opml><body><outline text=\"[&wrapped;]\" xmlUrl=\"https://w.example/\"/></body></opml>")
+            #expect(wrapped.count == 1)
+            #expect(wrapped.first?.title == "[]")
+            #expect(!wrapped.map { "\($0)" }.joined().contains("TOP-SECRET-CANARY"))
+        }
     }
 
     @Test func entityExpansionBombIsHarmless() throws {
