@@ -97,6 +97,8 @@ import TidingsModel
         let written = parsed.yaml()
         #expect(written.contains("comments are not preserved"))
         #expect(try TidingsConfiguration.parse(yaml: written, file: "written.yml") == parsed)
+        // Writing is stable: what was written reads back and writes the same text.
+        #expect(try TidingsConfiguration.parse(yaml: written, file: "written.yml").yaml() == written)
         #expect(try TidingsConfiguration.parse(yaml: TidingsConfiguration().yaml(), file: "d.yml") == .init())
     }
 

@@ -158,6 +158,17 @@ import TidingsModel
         #expect(error.shortDescription == "opml_invalid")
     }
 
+    @Test func deepNestingDoesNotExhaustTheStack() throws {
+        let depth = 50_000
+        let text =
+            "<opml><body>" + String(repeating: "<outline text=\"f\">", count: depth)
+            + "<outline text=\"deep\" xmlUrl=\"https://deep.example/\"/>"
+            + String(repeating: "</outline>", count: depth) + "</body></opml>"
+        // libxml2 stops at its depth limit; what it read is returned or nothing, without a crash.
+        let feeds = try parse(text)
+        #expect(feeds.count <= 1)
+    }
+
     @Test func brokenXMLIsRecovered() throws {
         let feeds = try parse(
             "<opml><body><outline text=\"a\" xmlUrl=\"https://a.example/\"><outline text=b xmlUrl=\"https://b.example/\"></body>"
