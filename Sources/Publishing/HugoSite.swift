@@ -28,12 +28,7 @@ public enum HugoSite {
         for (path, text) in files {
             try folder.write(Array(text.utf8), to: path)
         }
-        let posts = directory + "/content/posts"
-        do {
-            try manager.createDirectory(atPath: posts, withIntermediateDirectories: true)
-        } catch {
-            throw PublishingError.fileSystem("create", posts, code: EACCES)
-        }
+        try OutputFolder.makeFolders(directory + "/content/posts")
     }
 
     /// The site's files, by path relative to its folder.

@@ -26,11 +26,7 @@ public struct OutputFolder: Sendable {
     public init(directory: String) throws {
         guard !directory.isEmpty else { throw PublishingError.unsafePath(directory, "the output folder is empty") }
         self.directory = directory
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw PublishingError.fileSystem("create the output folder", directory, code: EACCES)
-        }
+        try Self.makeFolders(directory)
         guard let resolved = Self.realPath(directory) else {
             throw PublishingError.fileSystem("resolve the output folder", directory, code: errno)
         }
@@ -164,6 +160,18 @@ public struct OutputFolder: Sendable {
 
     private func isInsideRoot(_ path: String) -> Bool {
         path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    /// `mkdir -p`, reporting the failing call's errno.
+    static func makeFolders(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for name in path.split(separator: "/") {
+            prefix += name
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw PublishingError.fileSystem("create the folder", prefix, code: errno)
+            }
+            prefix += "/"
+        }
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -14,7 +14,8 @@ public enum Slug {
     /// The slug of `text`, or `nil` when it holds nothing that transliterates to a
     /// letter or digit (emoji, symbols, scripts ICU cannot romanize).
     static func makeIfAny(_ text: String, maxLength: Int = 80) -> String? {
-        let ascii = asciiTransliteration(text)
+        // A slug needs only the start of a title; a bounded prefix bounds the work.
+        let ascii = asciiTransliteration(String(text.prefix(max(256, maxLength * 4))))
         var slug: [UInt8] = []
         slug.reserveCapacity(min(ascii.utf8.count, maxLength + 1))
         var pendingHyphen = false

@@ -151,6 +151,36 @@ struct HugoBuildTests {
         }
     }
 
+    @Test("Random hostile titles read back exactly through Hugo's own YAML parser")
+    func randomTitlesThroughHugo() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let site = temp.path + "/site"
+        try HugoSite.scaffold(at: site)
+        let folder = try OutputFolder(directory: site + "/content/posts")
+        var rng = SeededGenerator(seed: 2025)
+        var titles: [String] = []
+        for index in 0..<60 {
+            // A fixed start keeps titles non-blank and distinct; the rest is hostile.
+            let title = "r\(index) " + YAMLRoundTripTests.randomString(&rng)
+            titles.append(title)
+            let page = HugoPage(
+                title: title, date: Date(timeIntervalSince1970: 1_766_511_910), description: title,
+                link: "https://example.com/\(index)", body: "<p>page \(index)</p>")
+            let text = HugoRenderer.render(page, dateStyle: .datetime, timeZone: Self.utc)
+            try folder.write(Array(text.utf8), to: "r\(index).md")
+        }
+        let (status, output) = try Self.build(site)
+        #expect(status == 0, "hugo failed: \(output)")
+        #expect(!output.contains("WARN") && !output.contains("ERROR"), "hugo complained: \(output)")
+        let files = Self.publicFiles(site)
+        for (index, title) in titles.enumerated() {
+            let html = try #require(files["posts/r\(index)/index.html"])
+            #expect(
+                html.contains("<h1>\(Self.goHTMLEscaped(title))</h1>"), "title \(visible(title)) in \(visible(html))")
+        }
+    }
+
     @Test("Control: a body with a blank line would give a live javascript: link, which the check above catches")
     func blankLineIsDangerous() throws {
         let temp = try TemporaryFolder()
