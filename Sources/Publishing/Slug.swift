@@ -8,7 +8,8 @@ public enum Slug {
     ///
     /// The result is never empty and never `.` or `..`, so it is always a safe file name.
     public static func make(_ title: String, maxLength: Int = 80) -> String {
-        makeIfAny(title, maxLength: maxLength) ?? truncate("untitled", to: maxLength)
+        let limit = max(1, maxLength)
+        return makeIfAny(title, maxLength: limit) ?? truncate("untitled", to: limit)
     }
 
     /// The slug of `text`, or `nil` when it holds nothing that transliterates to a
@@ -59,8 +60,8 @@ public enum Slug {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `text` romanized to ASCII where it can be; characters that cannot stay as they are
-    /// (and are dropped by the caller).
+    /// `text` romanized to ASCII where it can be; what cannot be romanized is left as it
+    /// is, for the caller to drop.
     static func asciiTransliteration(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         if let latin = text.applyingTransform(icuToASCII, reverse: false) {

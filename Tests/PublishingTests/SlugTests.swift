@@ -71,6 +71,8 @@ struct SlugTests {
         #expect(Slug.make("abcdefghijkl", maxLength: 10) == "abcdefghij")
         #expect(Slug.make("abcdefghij klm", maxLength: 10) == "abcdefghij")
         #expect(Slug.make("ab cdefghijkl", maxLength: 10) == "ab-cdefghi")
+        #expect(Slug.make("", maxLength: 0) == "u")
+        #expect(Slug.make("abc", maxLength: -5) == "a")
     }
 
     @Test("The fallback transliteration table covers letters that do not decompose")
