@@ -132,7 +132,7 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "Engine", "Storage", "Publishing", "Processing", "Fetching", "TidingsModel", "FeedParsing",
-                "TestSupport", .product(name: "Yams", package: "Yams"),
+                "TestSupport", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],
