@@ -41,34 +41,78 @@ public struct EntryPublisher: Sendable {
 
     /// Publishes pending entries of one feed (`feedID`), or of every feed in `feeds`
     /// when `feedID` is nil.
+    ///
+    /// Three steps, each one store transaction for the whole batch: reserve the
+    /// paths of entries that have none, write the files, record what was written.
     public func publishPending(feeds: [FeedRecord], feedID: Int64?) async throws -> Result {
         let byID = Dictionary(feeds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let pending = try await store.pendingPublications(feedID: feedID).filter { byID[$0.feedID] != nil }
+        if pending.isEmpty { return Result() }
+        let paths = try await reservePaths(for: pending, feeds: byID)
         var result = Result()
-        for stored in try await store.pendingPublications(feedID: feedID) {
-            guard let feed = byID[stored.feedID] else { continue }
-            if try await publish(stored, of: feed) {
+        var published: [(entryID: Int64, contentHash: String)] = []
+        published.reserveCapacity(pending.count)
+        for stored in pending {
+            guard let feed = byID[stored.feedID], let path = paths[stored.id] else { continue }
+            if stored.path != nil {
+                // Reserved but pending: changed since, or a run died while writing it.
+                try folder.removeStaleTemporaryFiles(near: path)
+            }
+            if try folder.write(Array(render(stored, of: feed).utf8), to: path) {
                 result.filesWritten += 1
             } else {
                 result.unchanged += 1
             }
+            published.append((entryID: stored.id, contentHash: stored.entry.contentHash))
         }
+        try await store.markPublished(published)
         return result
     }
 
-    /// Writes one entry's file (reserving its path first if it has none) and records it.
-    /// Returns whether the file's bytes changed.
-    func publish(_ stored: StoredEntry, of feed: FeedRecord) async throws -> Bool {
-        let path: String
-        if let reserved = stored.path {
-            // Reserved but pending: changed since, or a run died while writing it.
-            path = reserved
-            try folder.removeStaleTemporaryFiles(near: path)
-        } else {
-            path = try await reservePath(for: stored, of: feed)
+    /// The output path of every entry: the one it holds, else the first free
+    /// candidate of the template (`-2`, `-3`… on collisions), reserved in batches.
+    private func reservePaths(for entries: [StoredEntry], feeds: [Int64: FeedRecord]) async throws -> [Int64: String] {
+        var paths: [Int64: String] = [:]
+        var waiting: [(stored: StoredEntry, attempt: Int)] = []
+        for stored in entries {
+            if let path = stored.path { paths[stored.id] = path } else { waiting.append((stored, 0)) }
         }
-        let written = try folder.write(Array(render(stored, of: feed).utf8), to: path)
-        try await store.markPublished(entryID: stored.id, contentHash: stored.entry.contentHash)
-        return written
+        while !waiting.isEmpty {
+            var requests: [(entryID: Int64, path: String)] = []
+            var requested: Set<String> = []
+            for index in waiting.indices {
+                let stored = waiting[index].stored
+                guard let feed = feeds[stored.feedID] else { continue }
+                var attempt = waiting[index].attempt
+                var candidate = self.candidate(for: stored, of: feed, attempt: attempt)
+                // A file Tidings did not reserve is never overwritten.
+                while folder.exists(candidate) || requested.contains(candidate) {
+                    attempt += 1
+                    guard attempt < Self.maxPathAttempts else {
+                        throw EngineError.noFreePath(title: stored.entry.title, feed: feed.subscription.url)
+                    }
+                    candidate = self.candidate(for: stored, of: feed, attempt: attempt)
+                }
+                waiting[index].attempt = attempt
+                requested.insert(candidate)
+                requests.append((entryID: stored.id, path: candidate))
+            }
+            let granted = try await store.reservePaths(requests)
+            for request in requests where granted.contains(request.entryID) { paths[request.entryID] = request.path }
+            waiting = waiting.filter { paths[$0.stored.id] == nil }.map { ($0.stored, $0.attempt + 1) }
+            for entry in waiting where entry.attempt >= Self.maxPathAttempts {
+                throw EngineError.noFreePath(
+                    title: entry.stored.entry.title, feed: feeds[entry.stored.feedID]?.subscription.url ?? "")
+            }
+        }
+        return paths
+    }
+
+    private func candidate(for stored: StoredEntry, of feed: FeedRecord, attempt: Int) -> String {
+        template.path(
+            title: stored.entry.title, date: stored.date,
+            id: Self.entryToken(feedURL: feed.subscription.url, key: stored.entry.key),
+            feed: Self.feedName(feed.subscription), timeZone: options.timeZone, attempt: attempt)
     }
 
     /// The file's text for an entry.
@@ -83,20 +127,6 @@ public struct EntryPublisher: Sendable {
         HugoPage(
             title: entry.title, date: date, description: entry.description, image: entry.image ?? "",
             link: entry.link ?? "", source: source, draft: draft, body: entry.body)
-    }
-
-    private func reservePath(for stored: StoredEntry, of feed: FeedRecord) async throws -> String {
-        let id = Self.entryToken(feedURL: feed.subscription.url, key: stored.entry.key)
-        let feedName = Self.feedName(feed.subscription)
-        for attempt in 0..<Self.maxPathAttempts {
-            let candidate = template.path(
-                title: stored.entry.title, date: stored.date, id: id, feed: feedName, timeZone: options.timeZone,
-                attempt: attempt)
-            // A file Tidings did not reserve is never overwritten.
-            if folder.exists(candidate) { continue }
-            if try await store.reservePath(candidate, entryID: stored.id) { return candidate }
-        }
-        throw EngineError.noFreePath(title: stored.entry.title, feed: feed.subscription.url)
     }
 
     /// Removes the files of entries outside the retention limits and retires them.

@@ -185,12 +185,16 @@ public protocol FeedStore: Sendable {
     /// published with another content hash. Oldest first. `feedID` limits to one feed.
     func pendingPublications(feedID: Int64?) async throws -> [StoredEntry]
 
-    /// Reserves `path` for an entry that has none. Returns false when another entry
-    /// holds it (the caller tries the next candidate).
-    func reservePath(_ path: String, entryID: Int64) async throws -> Bool
+    /// Reserves, in one transaction, a path for each entry that has none (an entry
+    /// already holding exactly that path counts as reserved). Returns the entries
+    /// whose reservation holds; the others' paths are taken by another entry (or by
+    /// an earlier reservation of the same batch), and the caller tries their next
+    /// candidates.
+    func reservePaths(_ reservations: [(entryID: Int64, path: String)]) async throws -> Set<Int64>
 
-    /// Records that the version with `contentHash` is now in the entry's file.
-    func markPublished(entryID: Int64, contentHash: String) async throws
+    /// Records, in one transaction, that each entry's file now holds the version
+    /// with `contentHash`.
+    func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws
 
     /// Published, non-retired entries of a feed that fall outside retention: older
     /// than `maxAge` (by `date`) or beyond the newest `maxItems`.
@@ -202,4 +206,17 @@ public protocol FeedStore: Sendable {
 
     /// All entries of a feed, newest first (for the API, output feeds and tests).
     func entries(feedID: Int64) async throws -> [StoredEntry]
+}
+
+extension FeedStore {
+    /// Reserves `path` for an entry that has none. Returns false when another entry
+    /// holds it.
+    public func reservePath(_ path: String, entryID: Int64) async throws -> Bool {
+        try await reservePaths([(entryID: entryID, path: path)]).contains(entryID)
+    }
+
+    /// Records that the version with `contentHash` is now in the entry's file.
+    public func markPublished(entryID: Int64, contentHash: String) async throws {
+        try await markPublished([(entryID: entryID, contentHash: contentHash)])
+    }
 }

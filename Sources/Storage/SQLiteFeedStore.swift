@@ -28,6 +28,12 @@ public final class SQLiteFeedStore: FeedStore {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "tidings.store"
+        // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed
+        // process loses nothing committed; only a power cut may lose the last
+        // transactions, never the database's consistency.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
@@ -378,40 +384,50 @@ public final class SQLiteFeedStore: FeedStore {
     ///
     /// Returns false when another entry holds `path`. Throws when the entry is
     /// unknown or already holds a different path (publish it there instead).
-    public func reservePath(_ path: String, entryID: Int64) async throws -> Bool {
-        let path = path.storable
-        return try await write("reserve the path \(path)") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT path FROM entries WHERE id = ?", arguments: [entryID])
-            else {
-                throw StorageError.unknownEntry(path: self.path, id: entryID)
-            }
-            if let held: String = row["path"] {
-                if held == path {
-                    return true
+    public func reservePaths(_ reservations: [(entryID: Int64, path: String)]) async throws -> Set<Int64> {
+        if reservations.isEmpty { return [] }
+        let requests = reservations.map { (entryID: $0.entryID, path: $0.path.storable) }
+        return try await write("reserve \(requests.count) output paths") { db in
+            var granted = Set<Int64>()
+            for (entryID, path) in requests {
+                guard
+                    let row = try Row.fetchOne(db, sql: "SELECT path FROM entries WHERE id = ?", arguments: [entryID])
+                else {
+                    throw StorageError.unknownEntry(path: self.path, id: entryID)
                 }
-                throw StorageError.pathAlreadyReserved(path: self.path, entryID: entryID, held: held)
+                if let held: String = row["path"] {
+                    if held == path {
+                        granted.insert(entryID)
+                        continue
+                    }
+                    throw StorageError.pathAlreadyReserved(path: self.path, entryID: entryID, held: held)
+                }
+                if try Int64.fetchOne(db, sql: "SELECT id FROM entries WHERE path = ?", arguments: [path]) != nil {
+                    continue
+                }
+                do {
+                    try db.execute(
+                        sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL", arguments: [path, entryID])
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    continue
+                }
+                if db.changesCount == 1 { granted.insert(entryID) }
             }
-            if try Int64.fetchOne(db, sql: "SELECT id FROM entries WHERE path = ?", arguments: [path]) != nil {
-                return false
-            }
-            do {
-                try db.execute(
-                    sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL", arguments: [path, entryID])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                return false
-            }
-            return db.changesCount == 1
+            return granted
         }
     }
 
-    /// Records that the version with `contentHash` is now in the entry's file.
-    public func markPublished(entryID: Int64, contentHash: String) async throws {
-        let contentHash = contentHash.storable
-        try await write("record the publication of entry \(entryID)") { db in
-            try db.execute(
-                sql: "UPDATE entries SET published_hash = ? WHERE id = ?", arguments: [contentHash, entryID])
-            if db.changesCount == 0 {
-                throw StorageError.unknownEntry(path: path, id: entryID)
+    /// Records, in one transaction, which version of each entry is now in its file.
+    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws {
+        if versions.isEmpty { return }
+        let versions = versions.map { (entryID: $0.entryID, contentHash: $0.contentHash.storable) }
+        try await write("record the publication of \(versions.count) entries") { db in
+            for (entryID, contentHash) in versions {
+                try db.execute(
+                    sql: "UPDATE entries SET published_hash = ? WHERE id = ?", arguments: [contentHash, entryID])
+                if db.changesCount == 0 {
+                    throw StorageError.unknownEntry(path: path, id: entryID)
+                }
             }
         }
     }
