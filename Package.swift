@@ -63,7 +63,8 @@ let package = Package(
             name: "Storage",
             dependencies: ["TidingsModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Publishing", dependencies: ["TidingsModel"]),
+        .systemLibrary(name: "CSyncFS"),
+        .target(name: "Publishing", dependencies: ["TidingsModel", "CSyncFS"]),
         .target(
             name: "TidingsConfig",
             dependencies: ["TidingsModel", "CLibXML2", .product(name: "Yams", package: "Yams")]

@@ -58,13 +58,15 @@ public struct EntryPublisher: Sendable {
                 // Reserved but pending: changed since, or a run died while writing it.
                 try folder.removeStaleTemporaryFiles(near: path)
             }
-            if try folder.write(Array(render(stored, of: feed).utf8), to: path) {
+            if try folder.write(Array(render(stored, of: feed).utf8), to: path, durably: false) {
                 result.filesWritten += 1
             } else {
                 result.unchanged += 1
             }
             published.append((entryID: stored.id, contentHash: stored.entry.contentHash))
         }
+        // The files reach the disk before the store says they are there.
+        if result.filesWritten > 0 { try folder.synchronize() }
         try await store.markPublished(published)
         return result
     }
@@ -73,25 +75,29 @@ public struct EntryPublisher: Sendable {
     /// candidate of the template (`-2`, `-3`… on collisions), reserved in batches.
     private func reservePaths(for entries: [StoredEntry], feeds: [Int64: FeedRecord]) async throws -> [Int64: String] {
         var paths: [Int64: String] = [:]
-        var waiting: [(stored: StoredEntry, attempt: Int)] = []
+        var waiting: [(stored: StoredEntry, candidates: PathCandidates, attempt: Int)] = []
         for stored in entries {
-            if let path = stored.path { paths[stored.id] = path } else { waiting.append((stored, 0)) }
+            if let path = stored.path {
+                paths[stored.id] = path
+            } else if let feed = feeds[stored.feedID] {
+                waiting.append((stored, candidates(for: stored, of: feed), 0))
+            }
         }
         while !waiting.isEmpty {
             var requests: [(entryID: Int64, path: String)] = []
             var requested: Set<String> = []
             for index in waiting.indices {
                 let stored = waiting[index].stored
-                guard let feed = feeds[stored.feedID] else { continue }
                 var attempt = waiting[index].attempt
-                var candidate = self.candidate(for: stored, of: feed, attempt: attempt)
+                var candidate = waiting[index].candidates.path(attempt: attempt)
                 // A file Tidings did not reserve is never overwritten.
                 while folder.exists(candidate) || requested.contains(candidate) {
                     attempt += 1
                     guard attempt < Self.maxPathAttempts else {
-                        throw EngineError.noFreePath(title: stored.entry.title, feed: feed.subscription.url)
+                        throw EngineError.noFreePath(
+                            title: stored.entry.title, feed: feeds[stored.feedID]?.subscription.url ?? "")
                     }
-                    candidate = self.candidate(for: stored, of: feed, attempt: attempt)
+                    candidate = waiting[index].candidates.path(attempt: attempt)
                 }
                 waiting[index].attempt = attempt
                 requested.insert(candidate)
@@ -99,7 +105,7 @@ public struct EntryPublisher: Sendable {
             }
             let granted = try await store.reservePaths(requests)
             for request in requests where granted.contains(request.entryID) { paths[request.entryID] = request.path }
-            waiting = waiting.filter { paths[$0.stored.id] == nil }.map { ($0.stored, $0.attempt + 1) }
+            waiting = waiting.filter { paths[$0.stored.id] == nil }.map { ($0.stored, $0.candidates, $0.attempt + 1) }
             for entry in waiting where entry.attempt >= Self.maxPathAttempts {
                 throw EngineError.noFreePath(
                     title: entry.stored.entry.title, feed: feeds[entry.stored.feedID]?.subscription.url ?? "")
@@ -108,11 +114,11 @@ public struct EntryPublisher: Sendable {
         return paths
     }
 
-    private func candidate(for stored: StoredEntry, of feed: FeedRecord, attempt: Int) -> String {
-        template.path(
+    private func candidates(for stored: StoredEntry, of feed: FeedRecord) -> PathCandidates {
+        template.candidates(
             title: stored.entry.title, date: stored.date,
             id: Self.entryToken(feedURL: feed.subscription.url, key: stored.entry.key),
-            feed: Self.feedName(feed.subscription), timeZone: options.timeZone, attempt: attempt)
+            feed: Self.feedName(feed.subscription), timeZone: options.timeZone)
     }
 
     /// The file's text for an entry.

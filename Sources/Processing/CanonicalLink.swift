@@ -11,7 +11,7 @@ public enum CanonicalLink {
     ///   `*` matches every name with that prefix.
     /// - Returns: nil when `url` is not an absolute URL with a host.
     public static func make(_ url: String, trackingParameters: [String]) -> String? {
-        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = EntryProcessor.trimmed(url)
         guard let colon = URLReference.schemeEnd(trimmed) else { return nil }
         let scheme = trimmed[..<colon].lowercased()
         var rest = trimmed[trimmed.index(after: colon)...]

@@ -97,7 +97,7 @@ public struct EntryProcessor: Sendable {
         var image = nonEmpty(entry.image)
         if image == nil, let content { image = sanitizer.firstImage(html: content, resolve: resolve) }
         if image == nil, let summary { image = sanitizer.firstImage(html: summary, resolve: resolve) }
-        let link = nonEmpty(entry.link?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let link = nonEmpty(entry.link.map(Self.trimmed))
         let declared = entry.published ?? entry.updated
         let updated = entry.updated.map { min($0, fetchedAt) }
 
@@ -120,7 +120,7 @@ public struct EntryProcessor: Sendable {
         processed.contentHash = Self.contentHash(processed)
         processed.published = declared.map { min($0, fetchedAt) }
         let keyIsGUID: Bool
-        if let guid = nonEmpty(entry.id?.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if let guid = nonEmpty(entry.id.map(Self.trimmed)) {
             processed.key = guid
             keyIsGUID = true
         } else if let link {
@@ -134,6 +134,18 @@ public struct EntryProcessor: Sendable {
             keyIsGUID = false
         }
         return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summary)
+    }
+
+    /// `text` without leading and trailing white space (Unicode's), without going
+    /// through NSString as `trimmingCharacters(in:)` does on Linux.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
     }
 
     /// The digest of the fields the store compares to decide an entry changed.

@@ -84,36 +84,82 @@ public struct ContentPathTemplate: Sendable {
     ///     which appends `-2`, `-3`… to the slug (to the file name when the template has
     ///     no `{slug}`).
     public func path(title: String, date: Date, id: String, feed: String, timeZone: TimeZone, attempt: Int) -> String {
+        candidates(title: title, date: date, id: id, feed: feed, timeZone: timeZone).path(attempt: attempt)
+    }
+
+    /// The candidate paths of one entry, with its slugs worked out once: a caller
+    /// looking for a free path asks for attempt after attempt.
+    public func candidates(title: String, date: Date, id: String, feed: String, timeZone: TimeZone)
+        -> PathCandidates
+    {
         let parts = CalendarParts(date, timeZone: timeZone)
-        let suffix = attempt > 0 ? "-\(attempt + 1)" : ""
         let hasSlugToken = segments.contains { $0.contains(.token(.slug)) }
+        var slug = ""
+        var idSlug = ""
+        var feedSlug = ""
+        for segment in segments {
+            for piece in segment {
+                switch piece {
+                case .token(.slug) where slug.isEmpty: slug = Slug.makeIfAny(title) ?? Slug.make(id)
+                case .token(.id) where idSlug.isEmpty: idSlug = Slug.make(id)
+                case .token(.feed) where feedSlug.isEmpty: feedSlug = Slug.make(feed)
+                default: break
+                }
+            }
+        }
+        // Everything before `{slug}` (or the last segment's extension) is the same on
+        // every attempt.
+        let rendered = segments.map { segment in
+            segment.map { piece -> PathCandidates.Piece in
+                switch piece {
+                case .literal(let literal): .text(literal)
+                case .token(.year): .text(pad(parts.year, 4))
+                case .token(.month): .text(pad(parts.month, 2))
+                case .token(.day): .text(pad(parts.day, 2))
+                case .token(.slug): .slug(slug)
+                case .token(.id): .text(idSlug)
+                case .token(.feed): .text(feedSlug)
+                }
+            }
+        }
+        return PathCandidates(segments: rendered, hasSlugToken: hasSlugToken)
+    }
+
+    /// `name` with `suffix` before its extension: `a.md` → `a-2.md`.
+    static func appendingToStem(_ name: String, _ suffix: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name + suffix }
+        return name[..<dot] + suffix + name[dot...]
+    }
+}
+
+/// One entry's candidate output paths: `path(attempt: 0)`, then `-2`, `-3`… variants.
+public struct PathCandidates: Sendable {
+    enum Piece: Sendable {
+        case text(String)
+        case slug(String)
+    }
+
+    let segments: [[Piece]]
+    let hasSlugToken: Bool
+
+    /// The path for attempt 0, 1, 2… (see ``ContentPathTemplate/path(title:date:id:feed:timeZone:attempt:)``).
+    public func path(attempt: Int) -> String {
+        let suffix = attempt > 0 ? "-\(attempt + 1)" : ""
         var rendered: [String] = []
+        rendered.reserveCapacity(segments.count)
         for (index, segment) in segments.enumerated() {
             var text = ""
             for piece in segment {
                 switch piece {
-                case .literal(let literal): text += literal
-                case .token(.year): text += pad(parts.year, 4)
-                case .token(.month): text += pad(parts.month, 2)
-                case .token(.day): text += pad(parts.day, 2)
-                case .token(.slug):
-                    let slug = Slug.makeIfAny(title) ?? Slug.make(id)
-                    text += slug + suffix
-                case .token(.id): text += Slug.make(id)
-                case .token(.feed): text += Slug.make(feed)
+                case .text(let literal): text += literal
+                case .slug(let slug): text += slug + suffix
                 }
             }
             if !hasSlugToken && index == segments.count - 1 && !suffix.isEmpty {
-                text = Self.appendingToStem(text, suffix)
+                text = ContentPathTemplate.appendingToStem(text, suffix)
             }
             rendered.append(text)
         }
         return rendered.joined(separator: "/")
-    }
-
-    /// `name` with `suffix` before its extension: `a.md` → `a-2.md`.
-    private static func appendingToStem(_ name: String, _ suffix: String) -> String {
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name + suffix }
-        return name[..<dot] + suffix + name[dot...]
     }
 }

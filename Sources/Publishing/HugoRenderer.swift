@@ -31,6 +31,7 @@ public enum HugoRenderer {
     /// DEL, U+FFFE, U+FFFF), the characters parsers treat as line breaks or byte-order
     /// marks (U+0085, U+2028, U+2029, U+FEFF) and tab; writes everything else as UTF-8.
     public static func yamlQuoted(_ s: String) -> String {
+        if !needsEscaping(s) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
@@ -53,6 +54,30 @@ public enum HugoRenderer {
         }
         out += "\""
         return out
+    }
+
+    /// Whether any scalar of `s` takes an escape in ``yamlQuoted(_:)``, read from the
+    /// UTF-8 bytes: C0 controls, `"`, `\\`, DEL, C1 controls (C2 80–9F), U+2028/2029
+    /// (E2 80 A8/A9), U+FEFF (EF BB BF), U+FFFE/FFFF (EF BF BE/BF).
+    static func needsEscaping(_ s: String) -> Bool {
+        var utf8 = s.utf8.makeIterator()
+        var previous: (UInt8, UInt8) = (0, 0)
+        while let byte = utf8.next() {
+            switch byte {
+            case 0x00...0x1F, 0x22, 0x5C, 0x7F: return true
+            case 0x80...0x9F where previous.1 == 0xC2: return true
+            case 0xA8,
+                0xA9 where previous == (0xE2, 0x80):
+                return true
+            case 0xBF where previous == (0xEF, 0xBB): return true
+            case 0xBE,
+                0xBF where previous == (0xEF, 0xBF):
+                return true
+            default: break
+            }
+            previous = (previous.1, byte)
+        }
+        return false
     }
 
     /// `2025-12-23` or `2025-12-23T17:45:10Z` / `2025-12-23T12:45:10-05:00` in `timeZone`;

@@ -64,10 +64,20 @@ public enum Slug {
     /// is, for the caller to drop.
     static func asciiTransliteration(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        // Latin letters and typographic punctuation (most news titles) need no ICU,
+        // whose transliterator costs more than the rest of publishing an entry.
+        if text.unicodeScalars.allSatisfy(isLatinOrPunctuation) { return fallbackTransliteration(text) }
         if let latin = text.applyingTransform(icuToASCII, reverse: false) {
             return latin
         }
         return fallbackTransliteration(text)
+    }
+
+    private static func isLatinOrPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x80, 0xA0...0x17F, 0x2010...0x2027, 0x2030...0x205E: true
+        default: false
+        }
     }
 
     /// Compatibility-decompose (① → 1, ﬁ → fi), romanize any script ICU knows, then map

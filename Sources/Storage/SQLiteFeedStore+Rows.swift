@@ -118,15 +118,19 @@ extension SQLiteFeedStore {
     func fetchEntries(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [StoredEntry]
     {
-        try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM entries WHERE \(condition)", arguments: arguments)
-            .map(storedEntry)
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM entries WHERE \(condition)"), arguments: arguments
+        )
+        .map(storedEntry)
     }
 
     func fetchFeeds(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [FeedRecord]
     {
-        try Row.fetchAll(db, sql: "SELECT \(Self.feedColumns) FROM feeds WHERE \(condition)", arguments: arguments)
-            .map(feedRecord)
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(Self.feedColumns) FROM feeds WHERE \(condition)"), arguments: arguments
+        )
+        .map(feedRecord)
     }
 }
 
@@ -135,7 +139,8 @@ extension SQLiteFeedStore {
 // instead, so a key never silently loses its tail and collides with another.
 extension String {
     var storable: String {
-        contains("\u{0}") ? replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : self
+        // utf8.contains, not StringProtocol.contains: the latter goes through NSString.
+        utf8.contains(0) ? replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : self
     }
 }
 

@@ -129,17 +129,17 @@ public final class SQLiteFeedStore: FeedStore {
             var ids: [Int64] = []
             for (subscription, filters) in rows {
                 let id = try Int64.fetchOne(
-                    db,
-                    sql: """
-                        INSERT INTO feeds (url, name, title, category, interval_ms, user_agent, enabled, filters,
-                            fetch_url, consecutive_failures, redirect_confirmations, retired)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
-                        ON CONFLICT (url) DO UPDATE SET
-                            name = excluded.name, title = excluded.title, category = excluded.category,
-                            interval_ms = excluded.interval_ms, user_agent = excluded.user_agent,
-                            enabled = excluded.enabled, filters = excluded.filters
-                        RETURNING id
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            INSERT INTO feeds (url, name, title, category, interval_ms, user_agent, enabled, filters,
+                                fetch_url, consecutive_failures, redirect_confirmations, retired)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
+                            ON CONFLICT (url) DO UPDATE SET
+                                name = excluded.name, title = excluded.title, category = excluded.category,
+                                interval_ms = excluded.interval_ms, user_agent = excluded.user_agent,
+                                enabled = excluded.enabled, filters = excluded.filters
+                            RETURNING id
+                            """),
                     arguments: [
                         subscription.url, subscription.name, subscription.title, subscription.category,
                         subscription.interval.map { Int64(($0 * 1000).rounded()) }, subscription.userAgent,
@@ -150,9 +150,9 @@ public final class SQLiteFeedStore: FeedStore {
                 ids.append(id)
             }
             let configured = Set(ids)
-            let enabled = try Int64.fetchAll(db, sql: "SELECT id FROM feeds WHERE enabled")
+            let enabled = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM feeds WHERE enabled"))
             for id in enabled where !configured.contains(id) {
-                try db.execute(sql: "UPDATE feeds SET enabled = ? WHERE id = ?", arguments: [false, id])
+                try db.cachedStatement(sql: "UPDATE feeds SET enabled = ? WHERE id = ?").execute(arguments: [false, id])
             }
             let records = try fetchFeeds(db, where: "1 = 1", [])
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
@@ -186,21 +186,20 @@ public final class SQLiteFeedStore: FeedStore {
     public func updateState(feedID: Int64, _ state: FetchState) async throws {
         let state = state.storable
         try await write("update the fetch state of feed \(feedID)") { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
                         last_success = ?, next_check = ?, consecutive_failures = ?, last_error_kind = ?,
                         last_error = ?, last_status = ?, redirect_candidate = ?, redirect_confirmations = ?,
                         retired = ?, parsed_title = ?
                     WHERE id = ?
-                    """,
-                arguments: [
-                    state.fetchURL, state.etag, state.lastModified, Timestamp.milliseconds(state.lastAttempt),
-                    Timestamp.milliseconds(state.lastSuccess), Timestamp.milliseconds(state.nextCheck),
-                    state.consecutiveFailures, state.lastErrorKind, state.lastError, state.lastStatus,
-                    state.redirectCandidate, state.redirectConfirmations, state.retired, state.title, feedID,
-                ]
-            )
+                    """
+            ).execute(arguments: [
+                state.fetchURL, state.etag, state.lastModified, Timestamp.milliseconds(state.lastAttempt),
+                Timestamp.milliseconds(state.lastSuccess), Timestamp.milliseconds(state.nextCheck),
+                state.consecutiveFailures, state.lastErrorKind, state.lastError, state.lastStatus,
+                state.redirectCandidate, state.redirectConfirmations, state.retired, state.title, feedID,
+            ])
             if db.changesCount == 0 {
                 throw StorageError.unknownFeed(path: path, id: feedID)
             }
@@ -260,7 +259,10 @@ public final class SQLiteFeedStore: FeedStore {
         }
         let nowMilliseconds = Timestamp.milliseconds(now)
         return try await write("store the entries of feed \(feedID)") { db in
-            guard try Int64.fetchOne(db, sql: "SELECT id FROM feeds WHERE id = ?", arguments: [feedID]) != nil else {
+            guard
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM feeds WHERE id = ?"), arguments: [feedID])
+                    != nil
+            else {
                 throw StorageError.unknownFeed(path: path, id: feedID)
             }
             var result = UpsertResult()
@@ -268,8 +270,7 @@ public final class SQLiteFeedStore: FeedStore {
             var matches: [Int: MatchedEntry] = [:]
             for (index, incoming) in batch.enumerated() {
                 let row = try Row.fetchOne(
-                    db,
-                    sql: "SELECT \(Self.matchColumns) FROM entries WHERE feed_id = ? AND key = ?",
+                    db.cachedStatement(sql: "SELECT \(Self.matchColumns) FROM entries WHERE feed_id = ? AND key = ?"),
                     arguments: [feedID, incoming.entry.key]
                 )
                 if let row {
@@ -282,11 +283,11 @@ public final class SQLiteFeedStore: FeedStore {
                 var match = matches[index]
                 if match == nil, let canonicalLink = incoming.entry.canonicalLink {
                     let candidates = try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT \(Self.matchColumns) FROM entries
-                            WHERE feed_id = ? AND canonical_link = ? ORDER BY id
-                            """,
+                        db.cachedStatement(
+                            sql: """
+                                SELECT \(Self.matchColumns) FROM entries
+                                WHERE feed_id = ? AND canonical_link = ? ORDER BY id
+                                """),
                         arguments: [feedID, canonicalLink]
                     )
                     match = candidates.lazy.map(MatchedEntry.init).first { !claimed.contains($0.id) }
@@ -315,19 +316,18 @@ public final class SQLiteFeedStore: FeedStore {
     private func update(_ db: Database, _ match: MatchedEntry, with incoming: IncomingEntry, at now: Int64) throws {
         let entry = incoming.entry
         let published = Timestamp.milliseconds(entry.published) ?? match.published
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE entries SET title = ?, link = ?, canonical_link = ?, published = ?, updated = ?,
                     description = ?, image = ?, body = ?, authors = ?, categories = ?, enclosures = ?,
                     content_hash = ?, last_changed = ?, entry_date = ?
                 WHERE id = ?
-                """,
-            arguments: [
-                entry.title, entry.link, entry.canonicalLink, published, Timestamp.milliseconds(entry.updated),
-                entry.description, entry.image, entry.body, incoming.authors, incoming.categories,
-                incoming.enclosures, entry.contentHash, now, published ?? match.firstSeen, match.id,
-            ]
-        )
+                """
+        ).execute(arguments: [
+            entry.title, entry.link, entry.canonicalLink, published, Timestamp.milliseconds(entry.updated),
+            entry.description, entry.image, entry.body, incoming.authors, incoming.categories,
+            incoming.enclosures, entry.contentHash, now, published ?? match.firstSeen, match.id,
+        ])
     }
 
     private func insert(_ db: Database, _ incoming: IncomingEntry, feedID: Int64, at now: Int64) throws -> (
@@ -337,25 +337,25 @@ public final class SQLiteFeedStore: FeedStore {
         var duplicateOf: Int64?
         if let canonicalLink = entry.canonicalLink {
             duplicateOf = try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT id FROM entries
-                    WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
-                    ORDER BY id LIMIT 1
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM entries
+                        WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
+                        ORDER BY id LIMIT 1
+                        """),
                 arguments: [canonicalLink, feedID]
             )
         }
         let published = Timestamp.milliseconds(entry.published)
         let id = try Int64.fetchOne(
-            db,
-            sql: """
-                INSERT INTO entries (feed_id, key, title, link, canonical_link, published, updated, description,
-                    image, body, authors, categories, enclosures, content_hash, first_seen, last_changed,
-                    entry_date, duplicate_of, retired)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                RETURNING id
-                """,
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO entries (feed_id, key, title, link, canonical_link, published, updated, description,
+                        image, body, authors, categories, enclosures, content_hash, first_seen, last_changed,
+                        entry_date, duplicate_of, retired)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    RETURNING id
+                    """),
             arguments: [
                 feedID, entry.key, entry.title, entry.link, entry.canonicalLink, published,
                 Timestamp.milliseconds(entry.updated), entry.description, entry.image, entry.body,
@@ -391,7 +391,8 @@ public final class SQLiteFeedStore: FeedStore {
             var granted = Set<Int64>()
             for (entryID, path) in requests {
                 guard
-                    let row = try Row.fetchOne(db, sql: "SELECT path FROM entries WHERE id = ?", arguments: [entryID])
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT path FROM entries WHERE id = ?"), arguments: [entryID])
                 else {
                     throw StorageError.unknownEntry(path: self.path, id: entryID)
                 }
@@ -402,12 +403,14 @@ public final class SQLiteFeedStore: FeedStore {
                     }
                     throw StorageError.pathAlreadyReserved(path: self.path, entryID: entryID, held: held)
                 }
-                if try Int64.fetchOne(db, sql: "SELECT id FROM entries WHERE path = ?", arguments: [path]) != nil {
+                if try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT id FROM entries WHERE path = ?"), arguments: [path]) != nil
+                {
                     continue
                 }
                 do {
-                    try db.execute(
-                        sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL", arguments: [path, entryID])
+                    try db.cachedStatement(sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL").execute(
+                        arguments: [path, entryID])
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     continue
                 }
@@ -423,8 +426,9 @@ public final class SQLiteFeedStore: FeedStore {
         let versions = versions.map { (entryID: $0.entryID, contentHash: $0.contentHash.storable) }
         try await write("record the publication of \(versions.count) entries") { db in
             for (entryID, contentHash) in versions {
-                try db.execute(
-                    sql: "UPDATE entries SET published_hash = ? WHERE id = ?", arguments: [contentHash, entryID])
+                try db.cachedStatement(sql: "UPDATE entries SET published_hash = ? WHERE id = ?").execute(arguments: [
+                    contentHash, entryID,
+                ])
                 if db.changesCount == 0 {
                     throw StorageError.unknownEntry(path: path, id: entryID)
                 }
@@ -462,14 +466,16 @@ public final class SQLiteFeedStore: FeedStore {
             """
         let bound = arguments
         return try await read("list retention candidates of feed \(feedID)") { db in
-            try Row.fetchAll(db, sql: sql, arguments: bound).map(storedEntry)
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: bound).map(storedEntry)
         }
     }
 
     /// Marks an entry retired after its file was removed.
     public func retire(entryID: Int64) async throws {
         try await write("retire entry \(entryID)") { db in
-            try db.execute(sql: "UPDATE entries SET retired = ? WHERE id = ?", arguments: [true, entryID])
+            try db.cachedStatement(sql: "UPDATE entries SET retired = ? WHERE id = ?").execute(arguments: [
+                true, entryID,
+            ])
             if db.changesCount == 0 {
                 throw StorageError.unknownEntry(path: path, id: entryID)
             }
