@@ -64,7 +64,8 @@ let package = Package(
             dependencies: ["TidingsModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .systemLibrary(name: "CSyncFS"),
-        .target(name: "Publishing", dependencies: ["TidingsModel", "CSyncFS"]),
+        .systemLibrary(name: "CICUTransliterator"),
+        .target(name: "Publishing", dependencies: ["TidingsModel", "CSyncFS", "CICUTransliterator"]),
         .target(
             name: "TidingsConfig",
             dependencies: ["TidingsModel", "CLibXML2", .product(name: "Yams", package: "Yams")]

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+#if os(Linux)
+    import CICUTransliterator
+#endif
+
+/// Romanization to ASCII through one long-lived ICU transliterator
+/// ("NFKD; Any-Latin; Latin-ASCII").
+///
+/// Foundation's `applyingTransform` opens a new transliterator on every call, and
+/// Any-Latin loads the rules of each script it meets (Han-Latin's are large) into
+/// each new instance: slugging a Chinese title that way cost more than the rest of
+/// publishing the entry. An instance is not safe to use from two threads at once,
+/// hence the lock; slugging is short.
+final class ASCIITransliterator: Sendable {
+    static let shared = ASCIITransliterator()
+
+    static let id = "NFKD; Any-Latin; Latin-ASCII"
+
+    /// Romanizations already worked out, by character (bounded).
+    private let memo = Mutex<[Character: String]>([:])
+    private static let memoLimit = 50_000
+
+    /// `character` transliterated, remembered for the next time.
+    func transliterate(_ character: Character) -> String? {
+        if let known = memo.withLock({ $0[character] }) { return known }
+        guard let result = transliterate(String(character)) else { return nil }
+        memo.withLock { memo in
+            if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[character] = result
+        }
+        return result
+    }
+
+    #if os(Linux)
+        private let handle: Mutex<OpaquePointer?>
+
+        private init() {
+            let id = Array(Self.id.utf16)
+            var parseError = TidingsUParseError()
+            var status: Int32 = 0
+            let opened = swift_utrans_openU(id, Int32(id.count), 0, nil, 0, &parseError, &status)
+            handle = Mutex(status > 0 ? nil : opened)
+        }
+
+        deinit {
+            handle.withLock { if let pointer = $0 { swift_utrans_close(pointer) } }
+        }
+    #endif
+
+    /// `text` transliterated, or `nil` when ICU is not available or failed.
+    func transliterate(_ text: String) -> String? {
+        #if os(Linux)
+            return handle.withLock { pointer -> String? in
+                guard let pointer else { return text.applyingTransform(StringTransform(Self.id), reverse: false) }
+                var buffer = Array(text.utf16)
+                // Romanizing grows the text (one Han character becomes a syllable);
+                // ICU asks for more room with U_BUFFER_OVERFLOW_ERROR (15).
+                var capacity = max(64, buffer.count * 8)
+                for _ in 0..<4 {
+                    let count = buffer.count
+                    var work = buffer + [UInt16](repeating: 0, count: capacity - count)
+                    var length = Int32(count)
+                    var limit = Int32(count)
+                    var status: Int32 = 0
+                    swift_utrans_transUChars(pointer, &work, &length, Int32(capacity), 0, &limit, &status)
+                    if status == 15 {
+                        capacity *= 4
+                        continue
+                    }
+                    guard status <= 0 else { return nil }
+                    buffer = Array(work[..<Int(length)])
+                    return String(decoding: buffer, as: UTF16.self)
+                }
+                return nil
+            }
+        #else
+            return text.applyingTransform(StringTransform(Self.id), reverse: false)
+        #endif
+    }
+}
