@@ -224,7 +224,24 @@ public struct EntryProcessor: Sendable {
     }
 
     static func collapseWhitespace(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        // Most titles are already clean: single ASCII spaces inside, none at the ends.
+        var previousWasSpace = true
+        var clean = true
+        for byte in text.utf8 {
+            if byte == 0x20 {
+                if previousWasSpace { clean = false; break }
+                previousWasSpace = true
+            } else if byte < 0x20 || byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 {
+                // Control characters, and the lead bytes of every non-ASCII white space
+                // (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000): take the slow path.
+                clean = false
+                break
+            } else {
+                previousWasSpace = false
+            }
+        }
+        if clean && !previousWasSpace { return text }
+        return text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
     }
 }
 

@@ -35,6 +35,8 @@ extension SQLiteFeedStore {
         """
 
     func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+        // Most entries have no authors or enclosures; JSONEncoder is slow to set up.
+        if let array = value as? [any Encodable], array.isEmpty { return "[]" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // JSONEncoder output is always valid UTF-8.
@@ -42,6 +44,7 @@ extension SQLiteFeedStore {
     }
 
     func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
+        if text == "[]", let empty = [Never]() as? T { return empty }
         do {
             return try JSONDecoder().decode(type, from: Data(text.utf8))
         } catch {
@@ -139,8 +142,14 @@ extension SQLiteFeedStore {
 // instead, so a key never silently loses its tail and collides with another.
 extension String {
     var storable: String {
-        // utf8.contains, not StringProtocol.contains: the latter goes through NSString.
-        utf8.contains(0) ? replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : self
+        hasNUL ? replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : self
+    }
+
+    /// Whether the text holds U+0000, found with memchr (not StringProtocol.contains,
+    /// which goes through NSString, nor a byte-by-byte loop over every body).
+    private var hasNUL: Bool {
+        var copy = self
+        return copy.withUTF8 { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
     }
 }
 
