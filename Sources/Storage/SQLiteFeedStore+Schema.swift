@@ -9,6 +9,8 @@ import GRDB
 // - booleans are BOOLEAN columns, written from bound `Bool`s and tested as `NOT retired`,
 //   never compared to 0/1 literals.
 // - lists (authors, categories, enclosures, filters) are JSON in TEXT columns.
+// - the bookkeeping columns come first and the body last: a row's columns are read in
+//   order, so checks that never look at the body never read its overflow pages.
 // - ids are `INTEGER PRIMARY KEY AUTOINCREMENT` here (identity columns in PostgreSQL);
 //   no query reads `rowid`.
 extension SQLiteFeedStore {
@@ -46,29 +48,32 @@ extension SQLiteFeedStore {
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 feed_id INTEGER NOT NULL REFERENCES feeds (id),
                 key TEXT NOT NULL,
-                title TEXT NOT NULL,
-                link TEXT,
-                canonical_link TEXT,
+                content_hash TEXT NOT NULL,
+                published_hash TEXT,
+                path TEXT UNIQUE,
+                retired BOOLEAN NOT NULL,
+                duplicate_of INTEGER REFERENCES entries (id),
+                entry_date INTEGER NOT NULL,
+                first_seen INTEGER NOT NULL,
+                last_changed INTEGER NOT NULL,
                 published INTEGER,
                 updated INTEGER,
-                description TEXT NOT NULL,
+                canonical_link TEXT,
+                link TEXT,
+                title TEXT NOT NULL,
                 image TEXT,
-                body TEXT NOT NULL,
+                description TEXT NOT NULL,
                 authors TEXT NOT NULL,
                 categories TEXT NOT NULL,
                 enclosures TEXT NOT NULL,
-                content_hash TEXT NOT NULL,
-                first_seen INTEGER NOT NULL,
-                last_changed INTEGER NOT NULL,
-                entry_date INTEGER NOT NULL,
-                path TEXT UNIQUE,
-                published_hash TEXT,
-                duplicate_of INTEGER REFERENCES entries (id),
-                retired BOOLEAN NOT NULL,
+                body TEXT NOT NULL,
                 UNIQUE (feed_id, key)
             );
             CREATE INDEX entries_canonical_link ON entries (canonical_link, feed_id);
             CREATE INDEX entries_feed_date ON entries (feed_id, entry_date);
+            CREATE INDEX entries_pending ON entries (feed_id, entry_date)
+                WHERE NOT retired AND duplicate_of IS NULL
+                    AND (published_hash IS NULL OR published_hash <> content_hash);
             """
         )
     ]
