@@ -107,9 +107,11 @@ let package = Package(
             name: "HTMLSanitizingTests",
             dependencies: ["HTMLSanitizing"]
         ),
+        // Test helpers shared by the test targets: a loopback HTTP server, child processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "FeedParsingTests",
-            dependencies: ["FeedParsing", "TidingsModel"],
+            dependencies: ["FeedParsing", "TidingsModel", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -129,8 +131,8 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "Storage", "Publishing", "Processing", "Fetching", "TidingsModel",
-                .product(name: "Yams", package: "Yams"),
+                "Engine", "Storage", "Publishing", "Processing", "Fetching", "TidingsModel", "FeedParsing",
+                "TestSupport", .product(name: "Yams", package: "Yams"),
             ]
         ),
     ],

@@ -17,7 +17,10 @@ struct Tidings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidings",
         abstract: "A news-feed aggregation engine: parse, sanitize, store and publish feeds.",
-        subcommands: [ParseCommand.self, SanitizeCommand.self]
+        subcommands: [
+            ParseCommand.self, SanitizeCommand.self, PublishCommand.self, SyncCommand.self, FeedsCommand.self,
+            OPMLCommand.self, InitSiteCommand.self,
+        ]
     )
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tidings parse` as a user runs it: the real binary in a child process.

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The `tidings` executable built next to the tests.
-enum TidingsBinary {
-    static var path: String {
+public enum TidingsBinary {
+    /// The path of the built `tidings` executable.
+    public static var path: String {
         let tests = Bundle.main.bundleURL
         let candidates = [
             tests.appendingPathComponent("tidings").path,
@@ -16,13 +17,18 @@ enum TidingsBinary {
 ///
 /// Spawned with posix_spawn and reaped with wait4 here, not through Foundation's
 /// `Process`, which reaps children itself and so hides their exit status and usage.
-struct ChildProcess {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var maxRSSKilobytes: Int
+public struct ChildProcess: Sendable {
+    /// The exit status, or 128 + the signal number.
+    public var status: Int32
+    /// Everything written to standard output.
+    public var stdout: String
+    /// Everything written to standard error.
+    public var stderr: String
+    /// Peak resident memory, from wait4.
+    public var maxRSSKilobytes: Int
 
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> ChildProcess {
+    /// Runs `executable` with `arguments` to completion.
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> ChildProcess {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         var inPipe: [Int32] = [0, 0]
@@ -72,10 +78,12 @@ struct ChildProcess {
 
 /// SplitMix64: a small deterministic generator, so generated test data is the same
 /// on every run.
-struct SplitMix: RandomNumberGenerator {
+public struct SplitMix: RandomNumberGenerator, Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    /// A generator for `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,0 +1,108 @@
+import Foundation
+import Logging
+import Storage
+
+/// Progress of a sync run, reported after every feed.
+public struct SyncProgress: Sendable, Hashable {
+    /// Feeds in the run.
+    public var total: Int
+    /// Feeds finished.
+    public var done = 0
+    /// Entries stored for the first time.
+    public var inserted = 0
+    /// Entries whose content changed.
+    public var changed = 0
+    /// Content files written.
+    public var filesWritten = 0
+    /// Feeds that failed.
+    public var failed = 0
+}
+
+/// The outcome of a sync run.
+public struct SyncSummary: Sendable {
+    /// One report per refreshed feed, in completion order.
+    public var reports: [FeedRefreshReport] = []
+    /// Files written for entries left pending by an earlier, interrupted run.
+    public var recovered = 0
+    /// Failures of the run itself (store, output folder), one line each.
+    public var runErrors: [String] = []
+    /// Totals.
+    public var progress: SyncProgress
+}
+
+/// Refreshes many feeds with bounded concurrency.
+public struct SyncRun: Sendable {
+    /// Refreshes one feed.
+    public let refresher: FeedRefresher
+    /// Feeds refreshed at once (the fetcher also limits requests per host).
+    public let concurrency: Int
+
+    /// Creates a run.
+    public init(refresher: FeedRefresher, concurrency: Int = 32) {
+        self.refresher = refresher
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Publishes what an interrupted run left pending, then refreshes `feeds`.
+    /// - Parameters:
+    ///   - feeds: the feeds to refresh.
+    ///   - known: every stored feed, for the recovery pass (defaults to `feeds`).
+    ///   - progress: called after each feed, from the run's task.
+    public func run(
+        feeds: [FeedRecord],
+        known: [FeedRecord]? = nil,
+        logger: Logger,
+        progress: @Sendable (SyncProgress) -> Void = { _ in }
+    ) async -> SyncSummary {
+        var summary = SyncSummary(progress: SyncProgress(total: feeds.count))
+        do {
+            let recovered = try await refresher.publisher.publishPending(feeds: known ?? feeds, feedID: nil)
+            summary.recovered = recovered.filesWritten
+        } catch {
+            summary.runErrors.append("publishing pending entries: \(error)")
+        }
+        progress(summary.progress)
+
+        await withTaskGroup(of: Result<FeedRefreshReport, RunFailure>.self) { group in
+            var next = 0
+            func startNext() {
+                guard next < feeds.count else { return }
+                let feed = feeds[next]
+                next += 1
+                group.addTask {
+                    do {
+                        return .success(try await refresher.refresh(feed, logger: logger))
+                    } catch {
+                        return .failure(RunFailure(feedURL: feed.subscription.url, message: "\(error)"))
+                    }
+                }
+            }
+            for _ in 0..<min(concurrency, feeds.count) { startNext() }
+            while let result = await group.next() {
+                summary.progress.done += 1
+                switch result {
+                case .success(let report):
+                    summary.progress.inserted += report.inserted
+                    summary.progress.changed += report.changed
+                    summary.progress.filesWritten += report.filesWritten
+                    if report.status == .failed { summary.progress.failed += 1 }
+                    summary.reports.append(report)
+                case .failure(let failure):
+                    summary.progress.failed += 1
+                    summary.runErrors.append("\(failure.feedURL): \(failure.message)")
+                }
+                progress(summary.progress)
+                if Task.isCancelled { continue }
+                startNext()
+            }
+        }
+        if summary.progress.done < feeds.count { summary.runErrors.append(EngineError.interrupted.description) }
+        return summary
+    }
+}
+
+/// A refresh that failed because of the store or the output folder.
+struct RunFailure: Error {
+    var feedURL: String
+    var message: String
+}

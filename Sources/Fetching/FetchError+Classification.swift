@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+extension FetchError {
+    /// Maps an error from AsyncHTTPClient or SwiftNIO to the fetch failure it means for `url`.
+    ///
+    /// Fetching depends on AsyncHTTPClient, NIOCore and NIOHTTP1 only, so the errors of NIOPosix
+    /// (`NIOConnectionError`), NIOSSL and NIOHTTPCompression are recognised by their type name and read
+    /// through `Mirror`; their shapes are public API of those packages.
+    static func classify(_ error: any Error, url: String, host: String, configuration: FetchConfiguration)
+        -> FetchError
+    {
+        if let error = error as? FetchError {
+            return error
+        }
+        if let error = error as? HTTPClientError {
+            return self.classify(error, url: url, configuration: configuration)
+        }
+        if let error = error as? IOError {
+            return self.classify(errno: error.errnoCode, description: "\(error)", url: url)
+        }
+        if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout:
+                return .timeout(
+                    url: url, reason: "could not connect within \(Self.seconds(configuration.connectTimeout))")
+            case .eof, .alreadyClosed, .ioOnClosedChannel, .outputClosed, .inputClosed:
+                return .connection(url: url, reason: "the server closed the connection before the response ended")
+            default:
+                return .connection(url: url, reason: "connection failed (\(error))")
+            }
+        }
+        if let error = error as? SocketAddressError.UnknownHost {
+            return .dns(url: url, host: error.host, reason: error.errorDescription)
+        }
+        if error is SocketAddressError {
+            return .dns(url: url, host: host, reason: "\(error)")
+        }
+        if let error = error as? HTTPParserError {
+            if error == .invalidEOFState {
+                return .connection(url: url, reason: "the server closed the connection before the response ended")
+            }
+            return .connection(url: url, reason: "the server sent a malformed HTTP response (\(error))")
+        }
+
+        let typeName = String(reflecting: type(of: error))
+        if typeName.hasSuffix("NIOConnectionError") {
+            return self.classifyConnectionError(error, url: url, host: host, configuration: configuration)
+        }
+        if typeName.contains("NIOSSL") || typeName.contains("BoringSSL") || typeName.contains("TLS") {
+            return .tls(url: url, reason: "\(error)")
+        }
+        if typeName.hasSuffix("NIOHTTPDecompression.DecompressionError") {
+            if "\(error)" == "limit" {
+                return .tooLarge(url: url, limit: configuration.maxBodyBytes)
+            }
+            return .connection(url: url, reason: "the compressed body is corrupt (\(error))")
+        }
+        if typeName.hasSuffix("ExtraDecompressionError") {
+            return .connection(url: url, reason: "the compressed body is damaged (\(error))")
+        }
+        return .connection(url: url, reason: "request failed (\(error))")
+    }
+
+    private static func classify(_ error: HTTPClientError, url: String, configuration: FetchConfiguration)
+        -> FetchError
+    {
+        switch error {
+        case .deadlineExceeded, .readTimeout, .writeTimeout:
+            return .timeout(
+                url: url, reason: "no complete response within \(Self.seconds(configuration.requestTimeout))")
+        case .connectTimeout, .getConnectionFromPoolTimeout:
+            return .timeout(url: url, reason: "could not connect within \(Self.seconds(configuration.connectTimeout))")
+        case .tlsHandshakeTimeout:
+            return .tls(url: url, reason: "TLS handshake timed out")
+        case .remoteConnectionClosed, .uncleanShutdown, .bodyLengthMismatch:
+            return .connection(url: url, reason: "the server closed the connection before the response ended")
+        case .invalidURL, .emptyHost, .emptyScheme:
+            return .invalidURL(url: url, reason: "the HTTP client rejected it (\(error.shortDescription))")
+        default:
+            if error.shortDescription == HTTPClientError.unsupportedScheme("").shortDescription {
+                return .invalidURL(url: url, reason: "only http and https are fetched")
+            }
+            return .connection(url: url, reason: "request failed (\(error.shortDescription))")
+        }
+    }
+
+    private static func classify(errno: CInt, description: String, url: String) -> FetchError {
+        switch errno {
+        case ECONNREFUSED:
+            return .connection(url: url, reason: "connection refused; is the server up and the port right?")
+        case ECONNRESET:
+            return .connection(url: url, reason: "connection reset by the server")
+        case EPIPE:
+            return .connection(url: url, reason: "the server closed the connection while the request was sent")
+        case ETIMEDOUT:
+            return .timeout(url: url, reason: "the connection timed out")
+        case EHOSTUNREACH, ENETUNREACH:
+            return .connection(url: url, reason: "host unreachable (\(description))")
+        default:
+            return .connection(url: url, reason: "connection failed (\(description))")
+        }
+    }
+
+    /// Reads a NIOPosix `NIOConnectionError`: DNS errors when no address was reached, else the first
+    /// connection attempt's error.
+    private static func classifyConnectionError(
+        _ error: any Error,
+        url: String,
+        host: String,
+        configuration: FetchConfiguration
+    ) -> FetchError {
+        var dnsError: (any Error)?
+        var attemptErrors: [any Error] = []
+        for child in Mirror(reflecting: error).children {
+            switch child.label {
+            case "dnsAError", "dnsAAAAError":
+                if dnsError == nil, let inner = child.value as? any Error {
+                    dnsError = inner
+                }
+            case "connectionErrors":
+                for failure in Mirror(reflecting: child.value).children {
+                    for field in Mirror(reflecting: failure.value).children where field.label == "error" {
+                        if let inner = field.value as? any Error {
+                            attemptErrors.append(inner)
+                        }
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        if let first = attemptErrors.first {
+            return self.classify(first, url: url, host: host, configuration: configuration)
+        }
+        if let dnsError {
+            if let unknown = dnsError as? SocketAddressError.UnknownHost {
+                return .dns(url: url, host: unknown.host, reason: unknown.errorDescription)
+            }
+            return .dns(url: url, host: host, reason: "\(dnsError)")
+        }
+        return .dns(url: url, host: host, reason: "no address found")
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// The form of an article URL used to recognise the same article across fetches
+/// and feeds.
+public enum CanonicalLink {
+    /// `url` with its scheme and host lowercased, the default port and the fragment
+    /// removed, an empty path written `/`, and tracking query parameters removed (the
+    /// others kept in order). `http` is not upgraded to `https`: sites differ.
+    ///
+    /// - Parameter trackingParameters: names matched case-insensitively; one ending in
+    ///   `*` matches every name with that prefix.
+    /// - Returns: nil when `url` is not an absolute URL with a host.
+    public static func make(_ url: String, trackingParameters: [String]) -> String? {
+        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let colon = URLReference.schemeEnd(trimmed) else { return nil }
+        let scheme = trimmed[..<colon].lowercased()
+        var rest = trimmed[trimmed.index(after: colon)...]
+        guard rest.hasPrefix("//") else { return nil }
+        rest = rest.dropFirst(2)
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        rest = rest[authorityEnd...]
+        let queryStart = rest.firstIndex(of: "?") ?? rest.endIndex
+        var path = String(rest[..<queryStart])
+        let query = rest[queryStart...].dropFirst()
+
+        var userInfo = ""
+        var hostPort = authority
+        if let at = authority.lastIndex(of: "@") {
+            userInfo = String(authority[...at])
+            hostPort = authority[authority.index(after: at)...]
+        }
+        var host = hostPort
+        var port: Substring = ""
+        let bracketEnd = hostPort.lastIndex(of: "]")
+        if let portColon = hostPort.lastIndex(of: ":"), bracketEnd.map({ $0 < portColon }) ?? true {
+            host = hostPort[..<portColon]
+            port = hostPort[hostPort.index(after: portColon)...]
+        }
+        guard !host.isEmpty else { return nil }
+        let defaultPort = ["http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"][scheme]
+        if let defaultPort, port == defaultPort { port = "" }
+        var result = scheme + "://" + userInfo + host.lowercased()
+        if !port.isEmpty { result += ":" + port }
+        if path.isEmpty { path = "/" }
+        result += path
+
+        let kept = query.split(separator: "&", omittingEmptySubsequences: true).filter { parameter in
+            let name = parameter.prefix { $0 != "=" }.lowercased()
+            return !isTracking(name, trackingParameters)
+        }
+        if !kept.isEmpty { result += "?" + kept.joined(separator: "&") }
+        return result
+    }
+
+    static func isTracking(_ name: String, _ patterns: [String]) -> Bool {
+        for pattern in patterns {
+            let pattern = pattern.lowercased()
+            if pattern.hasSuffix("*") {
+                if name.hasPrefix(pattern.dropLast()) { return true }
+            } else if name == pattern {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import HTMLSanitizing
+import TidingsModel
+
+/// What ``EntryProcessor/process(_:feedURL:filters:fetchedAt:)`` made of one feed document.
+public struct ProcessingResult: Sendable {
+    /// The entries kept, in document order, each key unique.
+    public var entries: [ProcessedEntry]
+    /// How many entries the filters dropped.
+    public var filteredOut: Int
+
+    /// Creates a result.
+    public init(entries: [ProcessedEntry] = [], filteredOut: Int = 0) {
+        self.entries = entries
+        self.filteredOut = filteredOut
+    }
+}
+
+/// Turns a parsed feed into entries ready to store and publish: stable keys,
+/// canonical links, clamped dates, sanitized Hugo-safe bodies, plain-text titles and
+/// descriptions, a content hash, and the user's filters applied. Pure: no I/O, no clock.
+///
+/// Per entry:
+/// - `body`: the content (else the summary) sanitized, relative URLs resolved against
+///   the entry's `xml:base`, else its link, else the feed's URL; `""` when neither.
+/// - `description`: the summary as plain text (else the content's), cut at
+///   ``ProcessingOptions/descriptionLimit``.
+/// - `title`: trimmed, whitespace runs collapsed to one space; `""` when absent.
+/// - `image`: the feed's own image for the entry, else the first image of the body.
+/// - `published`: `published`, else `updated`; a date after the fetch is clamped to it.
+/// - `key`: the guid, else the link, else a digest of title and date. Entries of one
+///   document that share a key but differ get `key#link` (or `key#digest`) so none is
+///   merged with another; exact duplicates collapse into the first.
+public struct EntryProcessor: Sendable {
+    /// The options this processor applies.
+    public let options: ProcessingOptions
+    let sanitizer: HTMLSanitizer
+
+    /// Creates a processor.
+    public init(options: ProcessingOptions = .init()) {
+        self.options = options
+        sanitizer = HTMLSanitizer(options: options.sanitizer)
+    }
+
+    /// Processes every entry of `feed`.
+    ///
+    /// - Parameters:
+    ///   - feedURL: the feed's URL as configured; the last base for relative URLs.
+    ///   - filters: global rules and the feed's, compiled.
+    ///   - fetchedAt: when the document was fetched; later dates are clamped to it.
+    public func process(_ feed: Feed, feedURL: String, filters: CompiledFilters, fetchedAt: Date) -> ProcessingResult {
+        var candidates: [Candidate] = []
+        candidates.reserveCapacity(feed.entries.count)
+        for entry in feed.entries {
+            candidates.append(candidate(entry, feedURL: feedURL, fetchedAt: fetchedAt))
+        }
+        let unique = Self.assignUniqueKeys(candidates)
+        var result = ProcessingResult()
+        for candidate in unique {
+            if filters.isEmpty || filters.accepts({ filterTexts(candidate, field: $0) }) {
+                result.entries.append(candidate.entry)
+            } else {
+                result.filteredOut += 1
+            }
+        }
+        return result
+    }
+
+    /// Processes one entry alone (its key is not disambiguated against other entries).
+    public func process(_ entry: Entry, feedURL: String, fetchedAt: Date) -> ProcessedEntry {
+        candidate(entry, feedURL: feedURL, fetchedAt: fetchedAt).entry
+    }
+
+    // MARK: Internals
+
+    struct Candidate {
+        var entry: ProcessedEntry
+        /// Whether the key is the publisher's guid.
+        var keyIsGUID: Bool
+        /// The raw summary, for the `content` filter field.
+        var summary: String?
+    }
+
+    func candidate(_ entry: Entry, feedURL: String, fetchedAt: Date) -> Candidate {
+        let base = nonEmpty(entry.contentBase) ?? nonEmpty(entry.link) ?? feedURL
+        let resolve: (String) -> String? = { URLReference.resolve($0, against: base) }
+        let content = nonBlank(entry.content)
+        let summary = nonBlank(entry.summary)
+        let bodySource = content ?? summary
+        let body = bodySource.map { sanitizer.hugoSafeBody($0, resolve: resolve) } ?? ""
+
+        var description = summary.map { sanitizer.plainText(html: $0, limit: options.descriptionLimit) } ?? ""
+        if description.isEmpty, let content {
+            description = sanitizer.plainText(html: content, limit: options.descriptionLimit)
+        }
+        let title = Self.collapseWhitespace(entry.title ?? "")
+        var image = nonEmpty(entry.image)
+        if image == nil, let content { image = sanitizer.firstImage(html: content, resolve: resolve) }
+        if image == nil, let summary { image = sanitizer.firstImage(html: summary, resolve: resolve) }
+        let link = nonEmpty(entry.link?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let published = (entry.published ?? entry.updated).map { min($0, fetchedAt) }
+        let updated = entry.updated.map { min($0, fetchedAt) }
+
+        var processed = ProcessedEntry(
+            key: "",
+            title: title,
+            link: link,
+            canonicalLink: link.flatMap { CanonicalLink.make($0, trackingParameters: options.trackingParameters) },
+            published: published,
+            updated: updated,
+            description: description,
+            image: image,
+            body: body,
+            authors: entry.authors,
+            categories: entry.categories.map(\.term),
+            enclosures: entry.enclosures
+        )
+        processed.contentHash = Self.contentHash(processed)
+        let keyIsGUID: Bool
+        if let guid = nonEmpty(entry.id?.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            processed.key = guid
+            keyIsGUID = true
+        } else if let link {
+            processed.key = link
+            keyIsGUID = false
+        } else {
+            let date = (entry.published ?? entry.updated).map { String(Int64($0.timeIntervalSince1970.rounded())) }
+            // Without a title or a date the body is all that tells entries apart.
+            let extra = title.isEmpty && date == nil ? body : nil
+            processed.key = "hash:" + ContentDigest.hex(title, date, extra)
+            keyIsGUID = false
+        }
+        return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summary)
+    }
+
+    /// The digest of the fields the store compares to decide an entry changed.
+    static func contentHash(_ entry: ProcessedEntry) -> String {
+        var digest = ContentDigest()
+        digest.add(entry.title)
+        digest.add(entry.link)
+        digest.add(entry.published.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) })
+        digest.add(entry.description)
+        digest.add(entry.image)
+        digest.add(entry.body)
+        digest.add(list: entry.authors.flatMap { [$0.name, $0.email, $0.uri] })
+        digest.add(list: entry.categories)
+        digest.add(list: entry.enclosures.flatMap { [$0.url, $0.type, $0.length.map { String($0) }] })
+        return digest.hex
+    }
+
+    /// Collapses exact duplicates and gives entries that share a key but differ a
+    /// key of their own, in document order.
+    static func assignUniqueKeys(_ candidates: [Candidate]) -> [Candidate] {
+        var groups: [String: [Int]] = [:]
+        for (index, candidate) in candidates.enumerated() { groups[candidate.entry.key, default: []].append(index) }
+        var drop = Set<Int>()
+        var keys = candidates.map(\.entry.key)
+        for indices in groups.values where indices.count > 1 {
+            var seenHashes = Set<String>()
+            var distinct: [Int] = []
+            for index in indices {
+                if seenHashes.insert(candidates[index].entry.contentHash).inserted {
+                    distinct.append(index)
+                } else {
+                    drop.insert(index)
+                }
+            }
+            guard distinct.count > 1 else { continue }
+            var used = Set<String>()
+            for index in distinct {
+                let entry = candidates[index].entry
+                let bodyDigest = ContentDigest.hex(entry.title, entry.body)
+                var choices: [String] = []
+                if candidates[index].keyIsGUID, let link = entry.link { choices.append(link) }
+                choices.append(bodyDigest)
+                choices.append(entry.contentHash)
+                let key = choices.lazy.map { entry.key + "#" + $0 }.first { !used.contains($0) }
+                keys[index] = key ?? entry.key + "#" + entry.contentHash
+                used.insert(keys[index])
+            }
+        }
+        var result: [Candidate] = []
+        result.reserveCapacity(candidates.count - drop.count)
+        for (index, candidate) in candidates.enumerated() where !drop.contains(index) {
+            var candidate = candidate
+            candidate.entry.key = keys[index]
+            result.append(candidate)
+        }
+        return result
+    }
+
+    /// The texts a filter on `field` looks at.
+    func filterTexts(_ candidate: Candidate, field: FilterField) -> [String] {
+        let entry = candidate.entry
+        switch field {
+        case .title:
+            return [entry.title]
+        case .link:
+            return entry.link.map { [$0] } ?? []
+        case .author:
+            return entry.authors.flatMap { [$0.name, $0.email].compactMap { $0 } }
+        case .category:
+            return entry.categories
+        case .content:
+            var texts = [sanitizer.plainText(html: entry.body, limit: Int.max)]
+            if let summary = candidate.summary { texts.append(sanitizer.plainText(html: summary, limit: Int.max)) }
+            return texts
+        }
+    }
+
+    static func collapseWhitespace(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+    }
+}
+
+private func nonEmpty(_ string: String?) -> String? {
+    guard let string, !string.isEmpty else { return nil }
+    return string
+}
+
+/// `html` unless it holds only whitespace.
+private func nonBlank(_ html: String?) -> String? {
+    guard let html, html.contains(where: { !$0.isWhitespace }) else { return nil }
+    return html
+}

@@ -1,0 +1,469 @@
+import Foundation
+import GRDB
+import TidingsModel
+
+/// The SQLite implementation of `FeedStore`: one database file, shared safely by
+/// several processes.
+///
+/// The file is opened in WAL mode (readers never block the writer), with foreign keys
+/// on and a busy timeout, so a `tidings serve` and a `tidings sync` can use it at
+/// once. Writes are serialized; each protocol method is one transaction.
+///
+/// Dates are stored as whole milliseconds since 1970 UTC, so a `Date` round-trips to
+/// the millisecond.
+public final class SQLiteFeedStore: FeedStore {
+    /// How long a write waits for another process's write before failing.
+    static let busyTimeout: TimeInterval = 5
+
+    let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and runs pending migrations.
+    ///
+    /// Throws a `StorageError` when the file cannot be opened, its schema cannot be
+    /// migrated, or it was migrated by a newer version of Tidings.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "tidings.store"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StorageError.open(path: path, error)
+        }
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let migrator = Self.makeMigrator()
+        // Two processes opening a new file can both see a migration as pending; the
+        // second then fails on the tables the first created. Reading the applied
+        // migrations again settles it.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try migrator.migrate(pool)
+                break
+            } catch {
+                if attempt < 3 { continue }
+                throw StorageError.migration(path: path, error)
+            }
+        }
+        let applied: Set<String>
+        do {
+            applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        } catch {
+            throw StorageError.migration(path: path, error)
+        }
+        let unknown = applied.subtracting(Self.migrationNames)
+        if !unknown.isEmpty {
+            let names = unknown.sorted().joined(separator: ", ")
+            throw StorageError.migration(
+                path: path, NewerSchema(message: "it has migrations this version does not know (\(names))"))
+        }
+    }
+
+    private struct NewerSchema: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    // MARK: - Diagnostics
+
+    /// The migrations applied to the file, in order.
+    func appliedMigrations() throws -> [String] {
+        try pool.read { try Self.makeMigrator().appliedMigrations($0) }
+    }
+
+    /// The file's journal mode (`wal`).
+    func journalMode() throws -> String {
+        try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: - Transactions
+
+    private func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StorageError.wrapping(error, path: path, operation: operation)
+        }
+    }
+
+    private func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StorageError.wrapping(error, path: path, operation: operation)
+        }
+    }
+
+    // MARK: - Feeds
+
+    /// Adds new subscriptions, updates the subscription fields of known ones (never
+    /// their fetch state) and disables stored feeds not in `subscriptions`.
+    ///
+    /// A URL listed twice is stored once, with its last subscription's fields; the
+    /// result has one record per distinct URL, in the order of first appearance.
+    public func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord] {
+        var order: [String] = []
+        var latest: [String: FeedSubscription] = [:]
+        for subscription in subscriptions.map(\.storable)
+        where latest.updateValue(subscription, forKey: subscription.url) == nil {
+            order.append(subscription.url)
+        }
+        let rows: [(FeedSubscription, filters: String)] = try order.map { url in
+            let subscription = latest[url]!
+            return (subscription, try encodeJSON(subscription.filters))
+        }
+        return try await write("synchronize feeds") { db in
+            var ids: [Int64] = []
+            for (subscription, filters) in rows {
+                let id = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        INSERT INTO feeds (url, name, title, category, interval_ms, user_agent, enabled, filters,
+                            fetch_url, consecutive_failures, redirect_confirmations, retired)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
+                        ON CONFLICT (url) DO UPDATE SET
+                            name = excluded.name, title = excluded.title, category = excluded.category,
+                            interval_ms = excluded.interval_ms, user_agent = excluded.user_agent,
+                            enabled = excluded.enabled, filters = excluded.filters
+                        RETURNING id
+                        """,
+                    arguments: [
+                        subscription.url, subscription.name, subscription.title, subscription.category,
+                        subscription.interval.map { Int64(($0 * 1000).rounded()) }, subscription.userAgent,
+                        subscription.enabled, filters, subscription.url, false,
+                    ]
+                )
+                guard let id else { throw StorageError.unknownFeed(path: path, id: -1) }
+                ids.append(id)
+            }
+            let configured = Set(ids)
+            let enabled = try Int64.fetchAll(db, sql: "SELECT id FROM feeds WHERE enabled")
+            for id in enabled where !configured.contains(id) {
+                try db.execute(sql: "UPDATE feeds SET enabled = ? WHERE id = ?", arguments: [false, id])
+            }
+            let records = try fetchFeeds(db, where: "1 = 1", [])
+            let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+            return ids.compactMap { byID[$0] }
+        }
+    }
+
+    /// Every feed the store knows, configured or not, by id.
+    public func feeds() async throws -> [FeedRecord] {
+        try await read("list feeds") { db in
+            try fetchFeeds(db, where: "1 = 1 ORDER BY id", [])
+        }
+    }
+
+    /// The enabled, non-retired feeds whose `nextCheck` is unset or not after `now`:
+    /// never-checked feeds first, then by `nextCheck`, then by id.
+    public func dueFeeds(at now: Date) async throws -> [FeedRecord] {
+        try await read("list due feeds") { db in
+            try fetchFeeds(
+                db,
+                where: """
+                    enabled AND NOT retired AND (next_check IS NULL OR next_check <= ?)
+                    ORDER BY CASE WHEN next_check IS NULL THEN 0 ELSE 1 END, next_check, id
+                    """,
+                [Timestamp.milliseconds(now)]
+            )
+        }
+    }
+
+    /// Replaces a feed's fetch state. Throws when the feed is unknown.
+    public func updateState(feedID: Int64, _ state: FetchState) async throws {
+        let state = state.storable
+        try await write("update the fetch state of feed \(feedID)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
+                        last_success = ?, next_check = ?, consecutive_failures = ?, last_error_kind = ?,
+                        last_error = ?, last_status = ?, redirect_candidate = ?, redirect_confirmations = ?,
+                        retired = ?, parsed_title = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    state.fetchURL, state.etag, state.lastModified, Timestamp.milliseconds(state.lastAttempt),
+                    Timestamp.milliseconds(state.lastSuccess), Timestamp.milliseconds(state.nextCheck),
+                    state.consecutiveFailures, state.lastErrorKind, state.lastError, state.lastStatus,
+                    state.redirectCandidate, state.redirectConfirmations, state.retired, state.title, feedID,
+                ]
+            )
+            if db.changesCount == 0 {
+                throw StorageError.unknownFeed(path: path, id: feedID)
+            }
+        }
+    }
+
+    // MARK: - Entries
+
+    /// An incoming entry with its JSON columns encoded (outside the transaction).
+    private struct IncomingEntry: Sendable {
+        var entry: ProcessedEntry
+        var authors: String
+        var categories: String
+        var enclosures: String
+    }
+
+    /// A stored entry's columns that matching needs.
+    private struct MatchedEntry: Sendable {
+        var id: Int64
+        var contentHash: String
+        var published: Int64?
+        var firstSeen: Int64
+
+        init(_ row: Row) {
+            id = row["id"]
+            contentHash = row["content_hash"]
+            published = row["published"]
+            firstSeen = row["first_seen"]
+        }
+    }
+
+    private static let matchColumns = "id, content_hash, published, first_seen"
+
+    /// Stores one fetch's entries in one transaction.
+    ///
+    /// Entries with the same key keep the last one. Each is matched to a stored entry
+    /// of the feed by key; those that match none are then matched by canonical link
+    /// to a stored entry of the feed that no other entry of this fetch matched (a feed
+    /// whose keys change on every fetch), which keeps its stored key. Two entries of
+    /// one fetch with different keys are always two entries, even with one link.
+    /// A new entry whose canonical link belongs to a non-duplicate entry of another
+    /// feed is recorded as its duplicate.
+    public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult {
+        var order: [String] = []
+        var latest: [String: ProcessedEntry] = [:]
+        for entry in entries.map(\.storable) where latest.updateValue(entry, forKey: entry.key) == nil {
+            order.append(entry.key)
+        }
+        let batch = try order.map { key in
+            let entry = latest[key]!
+            return IncomingEntry(
+                entry: entry,
+                authors: try encodeJSON(entry.authors),
+                categories: try encodeJSON(entry.categories),
+                enclosures: try encodeJSON(entry.enclosures)
+            )
+        }
+        let nowMilliseconds = Timestamp.milliseconds(now)
+        return try await write("store the entries of feed \(feedID)") { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM feeds WHERE id = ?", arguments: [feedID]) != nil else {
+                throw StorageError.unknownFeed(path: path, id: feedID)
+            }
+            var result = UpsertResult()
+            var claimed = Set<Int64>()
+            var matches: [Int: MatchedEntry] = [:]
+            for (index, incoming) in batch.enumerated() {
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT \(Self.matchColumns) FROM entries WHERE feed_id = ? AND key = ?",
+                    arguments: [feedID, incoming.entry.key]
+                )
+                if let row {
+                    let match = MatchedEntry(row)
+                    matches[index] = match
+                    claimed.insert(match.id)
+                }
+            }
+            for (index, incoming) in batch.enumerated() {
+                var match = matches[index]
+                if match == nil, let canonicalLink = incoming.entry.canonicalLink {
+                    let candidates = try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT \(Self.matchColumns) FROM entries
+                            WHERE feed_id = ? AND canonical_link = ? ORDER BY id
+                            """,
+                        arguments: [feedID, canonicalLink]
+                    )
+                    match = candidates.lazy.map(MatchedEntry.init).first { !claimed.contains($0.id) }
+                }
+                if let match {
+                    claimed.insert(match.id)
+                    if match.contentHash == incoming.entry.contentHash {
+                        result.unchanged += 1
+                    } else {
+                        try update(db, match, with: incoming, at: nowMilliseconds)
+                        result.changed += 1
+                    }
+                } else {
+                    let inserted = try insert(db, incoming, feedID: feedID, at: nowMilliseconds)
+                    claimed.insert(inserted.id)
+                    result.inserted += 1
+                    if inserted.isDuplicate {
+                        result.duplicates += 1
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    private func update(_ db: Database, _ match: MatchedEntry, with incoming: IncomingEntry, at now: Int64) throws {
+        let entry = incoming.entry
+        let published = Timestamp.milliseconds(entry.published) ?? match.published
+        try db.execute(
+            sql: """
+                UPDATE entries SET title = ?, link = ?, canonical_link = ?, published = ?, updated = ?,
+                    description = ?, image = ?, body = ?, authors = ?, categories = ?, enclosures = ?,
+                    content_hash = ?, last_changed = ?, entry_date = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                entry.title, entry.link, entry.canonicalLink, published, Timestamp.milliseconds(entry.updated),
+                entry.description, entry.image, entry.body, incoming.authors, incoming.categories,
+                incoming.enclosures, entry.contentHash, now, published ?? match.firstSeen, match.id,
+            ]
+        )
+    }
+
+    private func insert(_ db: Database, _ incoming: IncomingEntry, feedID: Int64, at now: Int64) throws -> (
+        id: Int64, isDuplicate: Bool
+    ) {
+        let entry = incoming.entry
+        var duplicateOf: Int64?
+        if let canonicalLink = entry.canonicalLink {
+            duplicateOf = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT id FROM entries
+                    WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
+                    ORDER BY id LIMIT 1
+                    """,
+                arguments: [canonicalLink, feedID]
+            )
+        }
+        let published = Timestamp.milliseconds(entry.published)
+        let id = try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO entries (feed_id, key, title, link, canonical_link, published, updated, description,
+                    image, body, authors, categories, enclosures, content_hash, first_seen, last_changed,
+                    entry_date, duplicate_of, retired)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id
+                """,
+            arguments: [
+                feedID, entry.key, entry.title, entry.link, entry.canonicalLink, published,
+                Timestamp.milliseconds(entry.updated), entry.description, entry.image, entry.body,
+                incoming.authors, incoming.categories, incoming.enclosures, entry.contentHash, now, now,
+                published ?? now, duplicateOf, false,
+            ]
+        )
+        guard let id else { throw StorageError.unknownFeed(path: path, id: feedID) }
+        return (id, duplicateOf != nil)
+    }
+
+    /// Entries to write: not retired, not duplicates, never published or published
+    /// with another content hash; oldest first (by `date`, then id).
+    public func pendingPublications(feedID: Int64?) async throws -> [StoredEntry] {
+        let pending =
+            "NOT retired AND duplicate_of IS NULL AND (published_hash IS NULL OR published_hash <> content_hash)"
+        return try await read("list pending publications") { db in
+            if let feedID {
+                return try fetchEntries(db, where: "feed_id = ? AND \(pending) ORDER BY entry_date, id", [feedID])
+            }
+            return try fetchEntries(db, where: "\(pending) ORDER BY entry_date, id", [])
+        }
+    }
+
+    /// Reserves `path` for an entry that has none; true when the entry holds it now.
+    ///
+    /// Returns false when another entry holds `path`. Throws when the entry is
+    /// unknown or already holds a different path (publish it there instead).
+    public func reservePath(_ path: String, entryID: Int64) async throws -> Bool {
+        let path = path.storable
+        return try await write("reserve the path \(path)") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT path FROM entries WHERE id = ?", arguments: [entryID])
+            else {
+                throw StorageError.unknownEntry(path: self.path, id: entryID)
+            }
+            if let held: String = row["path"] {
+                if held == path {
+                    return true
+                }
+                throw StorageError.pathAlreadyReserved(path: self.path, entryID: entryID, held: held)
+            }
+            if try Int64.fetchOne(db, sql: "SELECT id FROM entries WHERE path = ?", arguments: [path]) != nil {
+                return false
+            }
+            do {
+                try db.execute(
+                    sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL", arguments: [path, entryID])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                return false
+            }
+            return db.changesCount == 1
+        }
+    }
+
+    /// Records that the version with `contentHash` is now in the entry's file.
+    public func markPublished(entryID: Int64, contentHash: String) async throws {
+        let contentHash = contentHash.storable
+        try await write("record the publication of entry \(entryID)") { db in
+            try db.execute(
+                sql: "UPDATE entries SET published_hash = ? WHERE id = ?", arguments: [contentHash, entryID])
+            if db.changesCount == 0 {
+                throw StorageError.unknownEntry(path: path, id: entryID)
+            }
+        }
+    }
+
+    /// Entries of a feed holding a path and not retired that fall outside retention:
+    /// `date` before `now - maxAge`, or beyond the newest `maxItems` (by date, then
+    /// id). Oldest first; `nil` limits select nothing.
+    public func retentionCandidates(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date) async throws
+        -> [StoredEntry]
+    {
+        var conditions: [String] = []
+        var arguments: StatementArguments = [feedID]
+        if let maxAge {
+            conditions.append("entry_date < ?")
+            let cutoff: Int64 = Timestamp.milliseconds(now.addingTimeInterval(-maxAge))
+            arguments += [cutoff]
+        }
+        if let maxItems {
+            conditions.append("position > ?")
+            arguments += [max(0, maxItems)]
+        }
+        if conditions.isEmpty {
+            return []
+        }
+        let sql = """
+            SELECT \(Self.entryColumns) FROM (
+                SELECT \(Self.entryColumns), ROW_NUMBER() OVER (ORDER BY entry_date DESC, id DESC) AS position
+                FROM entries WHERE feed_id = ? AND path IS NOT NULL AND NOT retired
+            ) ranked
+            WHERE \(conditions.joined(separator: " OR "))
+            ORDER BY entry_date, id
+            """
+        let bound = arguments
+        return try await read("list retention candidates of feed \(feedID)") { db in
+            try Row.fetchAll(db, sql: sql, arguments: bound).map(storedEntry)
+        }
+    }
+
+    /// Marks an entry retired after its file was removed.
+    public func retire(entryID: Int64) async throws {
+        try await write("retire entry \(entryID)") { db in
+            try db.execute(sql: "UPDATE entries SET retired = ? WHERE id = ?", arguments: [true, entryID])
+            if db.changesCount == 0 {
+                throw StorageError.unknownEntry(path: path, id: entryID)
+            }
+        }
+    }
+
+    /// All entries of a feed, newest first (by date, then id).
+    public func entries(feedID: Int64) async throws -> [StoredEntry] {
+        try await read("list the entries of feed \(feedID)") { db in
+            try fetchEntries(db, where: "feed_id = ? ORDER BY entry_date DESC, id DESC", [feedID])
+        }
+    }
+}

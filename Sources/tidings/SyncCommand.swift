@@ -1,0 +1,103 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+import Storage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `tidings sync`: fetch every due feed, store and publish.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Fetch every due feed (--all: every feed), store new and changed entries, write their content files.",
+        discussion: """
+            Per-feed problems (network, HTTP, not a feed) are reported and stored with the feed; \
+            the exit status is non-zero only when the run itself failed (store, output folder). \
+            Interrupting a run loses nothing: the next run finishes what it left.
+            """
+    )
+
+    @OptionGroup var configFlags: ConfigFlags
+
+    @Flag(help: "Refresh every enabled feed, due or not.")
+    var all = false
+
+    @Flag(name: .shortAndLong, help: "No progress line and no per-feed lines; only the summary and errors.")
+    var quiet = false
+
+    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .error
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tidings.sync")
+        let configuration = try configFlags.load()
+        let installation: Installation
+        do {
+            installation = try Installation(configuration: configuration, flags: configFlags)
+        } catch {
+            printError("tidings: error: \(error)")
+            throw ExitCode(1)
+        }
+        defer { Task { try? await installation.fetcher.shutdown() } }
+
+        let summary: SyncSummary
+        do {
+            let configured = try await installation.store.synchronize(subscriptions: configuration.feeds)
+            let now = Date()
+            let due: [FeedRecord]
+            if all {
+                due = configured.filter { $0.subscription.enabled && !$0.state.retired }
+            } else {
+                let dueIDs = Set(try await installation.store.dueFeeds(at: now).map(\.id))
+                due = configured.filter { dueIDs.contains($0.id) }
+            }
+            let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+            let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
+            summary = await run.run(feeds: due, known: configured, logger: logger) { progress in
+                if showProgress { Self.show(progress) }
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        } catch {
+            printError("tidings: error: \(error)")
+            try? await installation.fetcher.shutdown()
+            throw ExitCode(1)
+        }
+        try? await installation.fetcher.shutdown()
+
+        for report in summary.reports where report.status == .failed || report.status == .gone {
+            printError("tidings: warning: \(report.feedURL): \(report.error ?? report.status.rawValue)")
+        }
+        for error in summary.runErrors {
+            printError("tidings: error: \(error)")
+        }
+        print(Self.describe(summary))
+        if !summary.runErrors.isEmpty { throw ExitCode(1) }
+    }
+
+    static func show(_ progress: SyncProgress) {
+        let line =
+            "\r\u{1B}[K[\(progress.done)/\(progress.total)] \(progress.inserted) new, \(progress.changed) changed, "
+            + "\(progress.filesWritten) files, \(progress.failed) failed"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func describe(_ summary: SyncSummary) -> String {
+        let counts = Dictionary(grouping: summary.reports, by: \.status).mapValues(\.count)
+        var line =
+            "synced \(summary.progress.done) feeds: \(summary.progress.inserted) new entries, "
+            + "\(summary.progress.changed) changed, \(summary.progress.filesWritten) files written; "
+            + "\(counts[.updated] ?? 0) updated, \(counts[.notModified] ?? 0) not modified, "
+            + "\(counts[.failed] ?? 0) failed, \(counts[.gone] ?? 0) gone"
+        if summary.recovered > 0 { line += "; \(summary.recovered) files from an interrupted run" }
+        return line
+    }
+}

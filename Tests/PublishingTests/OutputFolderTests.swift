@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+@testable import Publishing
+
+@Suite("OutputFolder")
+struct OutputFolderTests {
+    static func modificationDate(_ path: String) throws -> Date {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return try #require(attributes[.modificationDate] as? Date)
+    }
+
+    @Test("Creates the folder, writes new files with their folders, and reads them back")
+    func writeAndRead() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path + "/site/content/posts")
+        let bytes = Array("---\ntitle: \"x\"\n---\n<p>x</p>\n".utf8)
+        #expect(try folder.write(bytes, to: "2025/12/x.md"))
+        #expect(folder.exists("2025/12/x.md"))
+        #expect(folder.read("2025/12/x.md") == bytes)
+        #expect(FileManager.default.contents(atPath: temp.path + "/site/content/posts/2025/12/x.md") == Data(bytes))
+        #expect(!folder.exists("2025/12/y.md"))
+        #expect(folder.read("2025/12/y.md") == nil)
+        #expect(
+            temp.allFiles() == [
+                "site", "site/content", "site/content/posts", "site/content/posts/2025",
+                "site/content/posts/2025/12", "site/content/posts/2025/12/x.md",
+            ])
+    }
+
+    @Test("Writing the same bytes again returns false and leaves the file and its mtime alone")
+    func writeIfChanged() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path)
+        let path = temp.path + "/a/b.md"
+        #expect(try folder.write(Array("one".utf8), to: "a/b.md"))
+        let past = Date(timeIntervalSince1970: 1_600_000_000)
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: path)
+        #expect(try folder.write(Array("one".utf8), to: "a/b.md") == false)
+        #expect(try Self.modificationDate(path) == past)
+        // Same size, other bytes: written.
+        #expect(try folder.write(Array("two".utf8), to: "a/b.md"))
+        #expect(try Self.modificationDate(path) != past)
+        #expect(folder.read("a/b.md") == Array("two".utf8))
+        #expect(try folder.write([], to: "a/b.md"))
+        #expect(folder.read("a/b.md") == [])
+        #expect(try folder.write([], to: "a/b.md") == false)
+        #expect(temp.allFiles() == ["a", "a/b.md"])
+    }
+
+    @Test("No temporary file is left behind, after success or failure")
+    func noTemporaryFiles() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path)
+        for index in 0..<20 {
+            try folder.write(Array("page \(index)".utf8), to: "p/\(index % 3).md")
+        }
+        // Renaming over a folder fails after the temporary file was written.
+        try FileManager.default.createDirectory(atPath: temp.path + "/p/dir.md", withIntermediateDirectories: true)
+        #expect(throws: PublishingError.self) { try folder.write(Array("x".utf8), to: "p/dir.md") }
+        // A file where a folder is needed.
+        #expect(throws: PublishingError.self) { try folder.write(Array("x".utf8), to: "p/0.md/x.md") }
+        #expect(temp.allFiles() == ["p", "p/0.md", "p/1.md", "p/2.md", "p/dir.md"])
+    }
+
+    @Test(
+        "Paths that could leave the folder are refused",
+        arguments: [
+            "", "/etc/passwd", "../x.md", "a/../../x.md", "a/./x.md", "./x.md", "a//x.md", "a/", "..", ".",
+            "x\u{0}.md",
+        ]
+    )
+    func unsafePaths(path: String) throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path + "/out")
+        #expect(throws: PublishingError.self) { try folder.write(Array("x".utf8), to: path) }
+        #expect(throws: PublishingError.self) { try folder.remove(path) }
+        #expect(!folder.exists(path))
+        #expect(folder.read(path) == nil)
+        #expect(temp.allFiles() == ["out"])
+    }
+
+    @Test("A symlinked subfolder leading outside is refused; one leading inside is followed")
+    func symlinkedFolders() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: temp.path + "/outside", withIntermediateDirectories: true)
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: temp.path + "/outside/secret.md"))
+        let folder = try OutputFolder(directory: temp.path + "/out")
+        try manager.createSymbolicLink(atPath: temp.path + "/out/escape", withDestinationPath: temp.path + "/outside")
+        try manager.createSymbolicLink(atPath: temp.path + "/out/relative", withDestinationPath: "../outside")
+
+        for link in ["escape", "relative"] {
+            do {
+                try folder.write(Array("x".utf8), to: "\(link)/new/x.md")
+                Issue.record("wrote through \(link)")
+            } catch let error as PublishingError {
+                #expect(error.shortDescription == "unsafe_path")
+                #expect(error.description.contains(link))
+            }
+            #expect(throws: PublishingError.self) { try folder.write(Array("x".utf8), to: "\(link)/secret.md") }
+            #expect(throws: PublishingError.self) { try folder.remove("\(link)/secret.md") }
+            #expect(folder.read("\(link)/secret.md") == nil)
+            #expect(!folder.exists("\(link)/secret.md"))
+        }
+        #expect(try manager.contentsOfDirectory(atPath: temp.path + "/outside") == ["secret.md"])
+        #expect(manager.contents(atPath: temp.path + "/outside/secret.md") == Data("secret".utf8))
+
+        // A link to a folder inside the output folder is fine.
+        try manager.createDirectory(atPath: temp.path + "/out/real", withIntermediateDirectories: true)
+        try manager.createSymbolicLink(atPath: temp.path + "/out/alias", withDestinationPath: "real")
+        #expect(try folder.write(Array("y".utf8), to: "alias/y.md"))
+        #expect(manager.contents(atPath: temp.path + "/out/real/y.md") == Data("y".utf8))
+    }
+
+    @Test("A symlink at the file's own path is replaced, never written through")
+    func symlinkedFile() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let manager = FileManager.default
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: temp.path + "/secret.md"))
+        let folder = try OutputFolder(directory: temp.path + "/out")
+        try manager.createSymbolicLink(atPath: temp.path + "/out/x.md", withDestinationPath: temp.path + "/secret.md")
+        #expect(folder.read("x.md") == nil)
+        #expect(try folder.write(Array("secret".utf8), to: "x.md"))
+        #expect(manager.contents(atPath: temp.path + "/secret.md") == Data("secret".utf8))
+        let type = try manager.attributesOfItem(atPath: temp.path + "/out/x.md")[.type] as? FileAttributeType
+        #expect(type == .typeRegular)
+        try folder.remove("x.md")
+        #expect(manager.fileExists(atPath: temp.path + "/secret.md"))
+    }
+
+    @Test("Removing deletes the file; a missing file or folder is not an error")
+    func remove() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path)
+        try folder.write(Array("x".utf8), to: "a/x.md")
+        try folder.remove("a/x.md")
+        #expect(!folder.exists("a/x.md"))
+        try folder.remove("a/x.md")
+        try folder.remove("missing/x.md")
+        #expect(temp.allFiles() == ["a"])
+    }
+
+    @Test("A long file name still gets a temporary name within the limit")
+    func longName() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path)
+        let name = String(repeating: "é", count: 120) + ".md"  // 243 bytes
+        #expect(try folder.write(Array("x".utf8), to: name))
+        #expect(temp.allFiles() == [name])
+    }
+}

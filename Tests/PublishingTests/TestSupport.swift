@@ -1,0 +1,67 @@
+import Foundation
+
+/// A fresh folder under the system's temporary directory, removed by `remove()`.
+struct TemporaryFolder {
+    let path: String
+
+    init() throws {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tidings-publishing-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        path = url.path
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Every file name under the folder, recursively, relative to it.
+    func allFiles() -> [String] {
+        (FileManager.default.subpaths(atPath: path) ?? []).sorted()
+    }
+}
+
+/// The golden content files: copies of the project's golden files in `.golden/` next to
+/// these tests (a hidden folder, so SwiftPM does not ask to declare them as resources).
+enum Golden {
+    static func bytes(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent(".golden").appendingPathComponent(name)
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// The body of a content file: what follows the closing `---` line, without the final newline.
+    static func body(of file: [UInt8]) -> String? {
+        let text = String(decoding: file, as: UTF8.self)
+        guard text.hasPrefix("---\n"), let close = text.range(of: "\n---\n"), text.hasSuffix("\n") else { return nil }
+        return String(text[close.upperBound...].dropLast())
+    }
+}
+
+/// The YAML between the opening and closing `---` lines of a rendered content file.
+func frontMatter(of rendered: String) -> String? {
+    guard rendered.hasPrefix("---\n"), let close = rendered.range(of: "\n---\n") else { return nil }
+    return String(rendered[rendered.index(rendered.startIndex, offsetBy: 4)..<close.lowerBound]) + "\n"
+}
+
+/// SplitMix64: a small seeded generator, so a failing random case can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// `s` with every scalar outside printable ASCII written as `\u{…}`, for failure messages.
+func visible(_ s: String) -> String {
+    s.unicodeScalars.map { $0.escaped(asASCII: true) }.joined()
+}

@@ -1,0 +1,283 @@
+import Foundation
+import Testing
+import TidingsModel
+
+@testable import Storage
+
+@Suite("SQLiteFeedStore: entries")
+struct EntryTests {
+    @Test func upsertCountsInsertedUnchangedAndChanged() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let batch = ["a", "b", "c"].map { makeEntry($0, published: day(1)) }
+
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(2)) == UpsertResult(inserted: 3))
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(3)) == UpsertResult(unchanged: 3))
+        var edited = batch
+        edited[1] = makeEntry("b", hash: "hash-b2", published: day(1), title: "B, corrected")
+        #expect(
+            try await store.upsert(entries: edited, feedID: feed, at: day(4)) == UpsertResult(changed: 1, unchanged: 2))
+
+        let stored = Dictionary(uniqueKeysWithValues: try await store.entries(feedID: feed).map { ($0.entry.key, $0) })
+        #expect(stored["a"]?.firstSeen == day(2))
+        #expect(stored["a"]?.lastChanged == day(2))
+        #expect(stored["b"]?.firstSeen == day(2))
+        #expect(stored["b"]?.lastChanged == day(4))
+        #expect(stored["b"]?.entry == edited[1])
+        #expect(stored["b"]?.date == day(1))
+    }
+
+    @Test func anEntryWithoutADateKeepsItsFirstSeenDate() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        _ = try await store.upsert(entries: [makeEntry("a")], feedID: feed, at: day(1))
+        _ = try await store.upsert(entries: [makeEntry("a")], feedID: feed, at: day(2))
+        _ = try await store.upsert(entries: [makeEntry("a", hash: "new")], feedID: feed, at: day(3))
+        let stored = try #require(try await store.entries(feedID: feed).first)
+        #expect(stored.date == day(1))
+        #expect(stored.firstSeen == day(1))
+        #expect(stored.lastChanged == day(3))
+        #expect(stored.entry.published == nil)
+
+        // A dated entry that loses its date on a later fetch keeps the stored one.
+        _ = try await store.upsert(entries: [makeEntry("b", published: day(0))], feedID: feed, at: day(1))
+        _ = try await store.upsert(entries: [makeEntry("b", hash: "changed")], feedID: feed, at: day(5))
+        let b = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "b" })
+        #expect(b.entry.published == day(0))
+        #expect(b.date == day(0))
+        #expect(b.entry.contentHash == "changed")
+    }
+
+    @Test func aChangingGuidWithTheSameCanonicalLinkIsOneEntry() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let link = "https://a.example/story"
+        _ = try await store.upsert(entries: [makeEntry("guid-1", hash: "h", canonical: link)], feedID: feed, at: day(1))
+        let second = try await store.upsert(
+            entries: [makeEntry("guid-2", hash: "h", canonical: link)], feedID: feed, at: day(2))
+        #expect(second == UpsertResult(unchanged: 1))
+        let third = try await store.upsert(
+            entries: [makeEntry("guid-3", hash: "h2", canonical: link)], feedID: feed, at: day(3))
+        #expect(third == UpsertResult(changed: 1))
+        let stored = try await store.entries(feedID: feed)
+        #expect(stored.map(\.entry.key) == ["guid-1"])
+        #expect(stored.first?.entry.contentHash == "h2")
+        #expect(stored.first?.firstSeen == day(1))
+    }
+
+    @Test func twoEntriesOfOneFetchSharingALinkStayTwoEntries() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let home = "https://a.example/"
+        let batch = [makeEntry("1", canonical: home), makeEntry("2", canonical: home)]
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(1)) == UpsertResult(inserted: 2))
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(2)) == UpsertResult(unchanged: 2))
+        #expect(try await store.entries(feedID: feed).count == 2)
+    }
+
+    @Test func repeatedKeysInOneBatchKeepTheLast() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let batch = [makeEntry("a", hash: "1"), makeEntry("b"), makeEntry("a", hash: "2", title: "last")]
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(1)) == UpsertResult(inserted: 2))
+        let a = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "a" })
+        #expect(a.entry.contentHash == "2")
+        #expect(a.entry.title == "last")
+    }
+
+    @Test func aCrossFeedDuplicateIsRecordedAndNotPending() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(
+            directory, feeds: ["https://a.example/feed", "https://b.example/feed"])
+        let link = "https://news.example/story"
+        let first = try await store.upsert(entries: [makeEntry("x", canonical: link)], feedID: feeds[0].id, at: day(1))
+        #expect(first == UpsertResult(inserted: 1))
+        let second = try await store.upsert(
+            entries: [makeEntry("y", canonical: link), makeEntry("z", canonical: "https://b.example/own")],
+            feedID: feeds[1].id, at: day(2))
+        #expect(second == UpsertResult(inserted: 2, duplicates: 1))
+
+        let original = try #require(try await store.entries(feedID: feeds[0].id).first)
+        let duplicate = try #require(try await store.entries(feedID: feeds[1].id).first { $0.entry.key == "y" })
+        #expect(duplicate.duplicateOf == original.id)
+        #expect(original.duplicateOf == nil)
+        #expect(try await store.pendingPublications(feedID: feeds[1].id).map(\.entry.key) == ["z"])
+        #expect(try await store.pendingPublications(feedID: nil).map(\.entry.key).sorted() == ["x", "z"])
+    }
+
+    @Test func pendingEmptiesOnPublicationAndReturnsOnChange() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(
+            directory, feeds: ["https://a.example/feed", "https://b.example/feed"])
+        let feed = feeds[0].id
+        _ = try await store.upsert(
+            entries: [makeEntry("new", published: day(3)), makeEntry("old", published: day(1)), makeEntry("undated")],
+            feedID: feed, at: day(2))
+        _ = try await store.upsert(entries: [makeEntry("other")], feedID: feeds[1].id, at: day(0))
+        let pending = try await store.pendingPublications(feedID: feed)
+        #expect(pending.map(\.entry.key) == ["old", "undated", "new"])
+        #expect(
+            try await store.pendingPublications(feedID: nil).map(\.entry.key) == ["other", "old", "undated", "new"])
+
+        for entry in pending {
+            #expect(try await store.reservePath("posts/\(entry.entry.key).md", entryID: entry.id))
+            try await store.markPublished(entryID: entry.id, contentHash: entry.entry.contentHash)
+        }
+        #expect(try await store.pendingPublications(feedID: feed).isEmpty)
+        _ = try await store.upsert(
+            entries: [makeEntry("old", hash: "edited", published: day(1))], feedID: feed, at: day(4))
+        let again = try await store.pendingPublications(feedID: feed)
+        #expect(again.map(\.entry.key) == ["old"])
+        #expect(again.first?.path == "posts/old.md")
+        #expect(again.first?.publishedHash == "hash-old")
+    }
+
+    @Test func reservePathRefusesAPathAnotherEntryHolds() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        _ = try await store.upsert(entries: [makeEntry("a"), makeEntry("b")], feedID: feeds[0].id, at: day(1))
+        let ids = Dictionary(
+            uniqueKeysWithValues: try await store.entries(feedID: feeds[0].id).map { ($0.entry.key, $0.id) })
+        let a = try #require(ids["a"])
+        let b = try #require(ids["b"])
+
+        #expect(try await store.reservePath("2025/06/story.md", entryID: a))
+        #expect(try await store.reservePath("2025/06/story.md", entryID: b) == false)
+        #expect(try await store.reservePath("2025/06/story.md", entryID: a))
+        #expect(try await store.reservePath("2025/06/story-2.md", entryID: b))
+        let error = await #expect(throws: StorageError.self) {
+            try await store.reservePath("2025/06/elsewhere.md", entryID: a)
+        }
+        #expect(error?.shortDescription == "path_already_reserved")
+        await #expect(throws: StorageError.self) { try await store.reservePath("x.md", entryID: 12_345) }
+        let paths = try await store.entries(feedID: feeds[0].id).map(\.path)
+        #expect(Set(paths) == ["2025/06/story.md", "2025/06/story-2.md"])
+    }
+
+    @Test func retentionSelectsByAgeAndByCountWithoutRepeats() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        // Entries published on days 1...6; "unpublished" holds no path, "gone" is retired.
+        let keys = (1...6).map { "d\($0)" }
+        _ = try await store.upsert(
+            entries: keys.enumerated().map { makeEntry($1, published: day($0 + 1)) }
+                + [makeEntry("unpublished", published: day(0)), makeEntry("gone", published: day(0))],
+            feedID: feed, at: day(7))
+        for entry in try await store.entries(feedID: feed) where entry.entry.key != "unpublished" {
+            #expect(try await store.reservePath("\(entry.entry.key).md", entryID: entry.id))
+            try await store.markPublished(entryID: entry.id, contentHash: entry.entry.contentHash)
+        }
+        let gone = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "gone" })
+        try await store.retire(entryID: gone.id)
+
+        let now = day(7)
+        func candidates(_ maxAge: TimeInterval?, _ maxItems: Int?) async throws -> [String] {
+            try await store.retentionCandidates(feedID: feed, maxAge: maxAge, maxItems: maxItems, now: now)
+                .map(\.entry.key)
+        }
+        #expect(try await candidates(nil, nil) == [])
+        // Older than 4.5 days: days 1 and 2.
+        #expect(try await candidates(4.5 * 86_400, nil) == ["d1", "d2"])
+        // Beyond the newest 3: days 1, 2, 3.
+        #expect(try await candidates(nil, 3) == ["d1", "d2", "d3"])
+        // Union, each once.
+        #expect(try await candidates(4.5 * 86_400, 3) == ["d1", "d2", "d3"])
+        #expect(try await candidates(1.5 * 86_400, 5) == ["d1", "d2", "d3", "d4", "d5"])
+        #expect(try await candidates(nil, 0) == keys)
+        #expect(try await candidates(nil, 10) == [])
+    }
+
+    @Test func retentionBreaksDateTiesByID() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        _ = try await store.upsert(
+            entries: ["p", "q", "r"].map { makeEntry($0, published: day(1)) }, feedID: feed, at: day(2))
+        for entry in try await store.entries(feedID: feed) {
+            _ = try await store.reservePath("\(entry.entry.key).md", entryID: entry.id)
+        }
+        let kept = try await store.retentionCandidates(feedID: feed, maxAge: nil, maxItems: 1, now: day(2))
+        #expect(kept.map(\.entry.key) == ["p", "q"])
+        #expect(try await store.entries(feedID: feed).map(\.entry.key) == ["r", "q", "p"])
+    }
+
+    @Test func aRetiredEntryIsNeverPendingAgain() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        _ = try await store.upsert(entries: [makeEntry("a"), makeEntry("b")], feedID: feed, at: day(1))
+        let a = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "a" })
+        try await store.retire(entryID: a.id)
+        #expect(try await store.pendingPublications(feedID: feed).map(\.entry.key) == ["b"])
+
+        let result = try await store.upsert(
+            entries: [makeEntry("a", hash: "changed"), makeEntry("b")], feedID: feed, at: day(2))
+        #expect(result == UpsertResult(changed: 1, unchanged: 1))
+        let stored = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "a" })
+        #expect(stored.retired)
+        #expect(stored.entry.contentHash == "changed")
+        #expect(try await store.pendingPublications(feedID: feed).map(\.entry.key) == ["b"])
+        await #expect(throws: StorageError.self) { try await store.retire(entryID: 9_999) }
+        await #expect(throws: StorageError.self) { try await store.markPublished(entryID: 9_999, contentHash: "x") }
+    }
+
+    @Test func everyEntryFieldRoundTripsUnicodeAndQuotes() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let tricky = "L'été \"chaud\" — 東京 🌶️ <b>&amp;</b> \\n '; DROP TABLE entries; --"
+        let entry = ProcessedEntry(
+            key: "urn:guid:\(tricky)",
+            title: tricky,
+            link: "https://ü.example/a?b='c'&d=\"e\"",
+            canonicalLink: "https://ü.example/a?b='c'",
+            published: Date(timeIntervalSince1970: 1_700_000_000.5),
+            updated: Date(timeIntervalSince1970: 1_700_000_123.25),
+            description: tricky,
+            image: "https://ü.example/🖼.jpg",
+            body: "<p>\(tricky)</p>\n<pre>a&#10;b</pre>",
+            authors: [Author(name: tricky, email: "o'neil@example.com", uri: "https://x.example/\"q\""), Author()],
+            categories: [tricky, "", "niño"],
+            enclosures: [Enclosure(url: "https://ü.example/ep 1.mp3", type: "audio/mpeg", length: 12_345_678_901)],
+            contentHash: "sha256:\(tricky)"
+        )
+        _ = try await store.upsert(entries: [entry], feedID: feeds[0].id, at: day(1))
+        let reopened = try SQLiteFeedStore(path: directory.databasePath)
+        let stored = try #require(try await reopened.entries(feedID: feeds[0].id).first)
+        #expect(stored.entry == entry)
+        #expect(stored.feedID == feeds[0].id)
+        #expect(stored.date == entry.published)
+        #expect(try await reopened.reservePath("posts/\(tricky).md", entryID: stored.id))
+        #expect(try await reopened.entries(feedID: feeds[0].id).first?.path == "posts/\(tricky).md")
+    }
+
+    @Test func aNULInTextNeitherTruncatesNorMergesKeys() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let batch = [makeEntry("a\u{0}1", title: "x\u{0}y"), makeEntry("a\u{0}2"), makeEntry("a")]
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(1)) == UpsertResult(inserted: 3))
+        #expect(try await store.upsert(entries: batch, feedID: feed, at: day(2)) == UpsertResult(unchanged: 3))
+        let stored = try await store.entries(feedID: feed)
+        #expect(Set(stored.map(\.entry.key)) == ["a\u{FFFD}1", "a\u{FFFD}2", "a"])
+        #expect(stored.contains { $0.entry.title == "x\u{FFFD}y" })
+    }
+}

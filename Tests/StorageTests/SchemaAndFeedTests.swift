@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+import TidingsModel
+
+@testable import Storage
+
+@Suite("SQLiteFeedStore: file, schema and feeds")
+struct SchemaAndFeedTests {
+    @Test func migrationsRunOnceAndReopeningIsIdempotent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(SQLiteFeedStore.migrationNames == ["v1 feeds and entries"])
+        do {
+            let (store, feeds) = try await makeStore(directory)
+            #expect(try store.appliedMigrations() == SQLiteFeedStore.migrationNames)
+            _ = try await store.upsert(entries: [makeEntry("a")], feedID: feeds[0].id, at: day(0))
+        }
+        for _ in 0..<2 {
+            let reopened = try SQLiteFeedStore(path: directory.databasePath)
+            #expect(try reopened.appliedMigrations() == SQLiteFeedStore.migrationNames)
+            let feeds = try await reopened.feeds()
+            try #require(feeds.count == 1)
+            #expect(try await reopened.entries(feedID: feeds[0].id).map(\.entry.key) == ["a"])
+        }
+    }
+
+    @Test func opensInWALMode() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        #expect(try store.journalMode() == "wal")
+    }
+
+    @Test func openingAFileThatIsNotADatabaseFailsWithTheFileName() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try Data("this is not a database, just some text long enough".utf8)
+            .write(to: URL(fileURLWithPath: directory.databasePath))
+        let error = try #require(throws: StorageError.self) { try SQLiteFeedStore(path: directory.databasePath) }
+        #expect(error.description.contains(directory.databasePath))
+    }
+
+    @Test func openingInAMissingFolderFails() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.url.appendingPathComponent("missing/tidings.sqlite").path
+        let error = try #require(throws: StorageError.self) { try SQLiteFeedStore(path: path) }
+        #expect(error.shortDescription == "open_failed")
+        #expect(error.description.contains(path))
+    }
+
+    @Test func synchronizeAddsUpdatesAndDisablesWithoutTouchingFetchState() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        let first = try await store.synchronize(subscriptions: [
+            FeedSubscription(url: "https://a.example/feed", name: "a", category: "world"),
+            FeedSubscription(url: "https://b.example/feed"),
+        ])
+        #expect(first.map(\.subscription.url) == ["https://a.example/feed", "https://b.example/feed"])
+        #expect(first.map(\.state.fetchURL) == ["https://a.example/feed", "https://b.example/feed"])
+        #expect(first.allSatisfy { $0.subscription.enabled && $0.state == FetchState(fetchURL: $0.subscription.url) })
+
+        var state = first[0].state
+        state.fetchURL = "https://a.example/moved"
+        state.etag = "\"v1\""
+        state.nextCheck = day(3)
+        state.consecutiveFailures = 2
+        try await store.updateState(feedID: first[0].id, state)
+
+        let rule = FilterRule(action: .block, field: .title, pattern: "sponsored")
+        let changed = FeedSubscription(
+            url: "https://a.example/feed", name: "a2", title: "A", category: "europe", interval: 900,
+            userAgent: "Bot/1", enabled: true, filters: [rule])
+        let second = try await store.synchronize(subscriptions: [
+            FeedSubscription(url: "https://c.example/feed"), changed,
+        ])
+        #expect(second.map(\.subscription.url) == ["https://c.example/feed", "https://a.example/feed"])
+        #expect(second[1].id == first[0].id)
+        #expect(second[1].subscription == changed)
+        #expect(second[1].state == state)
+        #expect(second[0].state.fetchURL == "https://c.example/feed")
+
+        let all = try await store.feeds()
+        #expect(
+            all.map(\.subscription.url) == [
+                "https://a.example/feed", "https://b.example/feed", "https://c.example/feed",
+            ])
+        #expect(all.map(\.subscription.enabled) == [true, false, true])
+
+        // Configured again: enabled again, fetch state still untouched.
+        let third = try await store.synchronize(subscriptions: [
+            FeedSubscription(url: "https://b.example/feed", enabled: false), changed,
+        ])
+        #expect(third.map(\.subscription.enabled) == [false, true])
+        #expect(try await store.feeds().map(\.subscription.enabled) == [true, false, false])
+        #expect(third[1].state == state)
+    }
+
+    @Test func synchronizeStoresARepeatedURLOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        let records = try await store.synchronize(subscriptions: [
+            FeedSubscription(url: "https://a.example/feed", name: "first"),
+            FeedSubscription(url: "https://b.example/feed"),
+            FeedSubscription(url: "https://a.example/feed", name: "last"),
+        ])
+        #expect(records.map(\.subscription.url) == ["https://a.example/feed", "https://b.example/feed"])
+        #expect(records[0].subscription.name == "last")
+        #expect(try await store.feeds().count == 2)
+    }
+
+    @Test func dueFeedsAreEnabledNotRetiredAndNotScheduledLater() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let urls = (0..<6).map { "https://\($0).example/feed" }
+        let (store, feeds) = try await makeStore(directory, feeds: urls)
+        let now = day(10)
+        let schedule: [(Date?, Bool)] = [
+            (day(11), false),  // later
+            (day(9), false),  // overdue
+            (nil, false),  // never checked
+            (now, false),  // due exactly now
+            (day(1), true),  // retired
+            (day(8), false),  // overdue, but disabled below
+        ]
+        for (record, (next, retired)) in zip(feeds, schedule) {
+            var state = record.state
+            state.nextCheck = next
+            state.retired = retired
+            try await store.updateState(feedID: record.id, state)
+        }
+        _ = try await store.synchronize(subscriptions: urls.dropLast().map { subscription($0) })
+        let due = try await store.dueFeeds(at: now)
+        #expect(due.map(\.subscription.url) == [urls[2], urls[1], urls[3]])
+        #expect(try await store.dueFeeds(at: day(20)).map(\.subscription.url) == [urls[2], urls[1], urls[3], urls[0]])
+    }
+
+    @Test func updateStateRoundTripsEveryField() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let state = FetchState(
+            fetchURL: "https://ä.example/flux?q=\"x\"&y='z'",
+            etag: "W/\"é-123\"",
+            lastModified: "Wed, 21 Oct 2015 07:28:00 GMT",
+            lastAttempt: day(1, hour: 1),
+            lastSuccess: day(1),
+            nextCheck: Date(timeIntervalSince1970: 1_750_000_000.125),
+            consecutiveFailures: 7,
+            lastErrorKind: "http",
+            lastError: "the server answered 503 — «réessayez» 🙃",
+            lastStatus: 503,
+            redirectCandidate: "https://new.example/feed",
+            redirectConfirmations: 2,
+            retired: true,
+            title: "Le Monde ‘quoted’ \"title\""
+        )
+        try await store.updateState(feedID: feeds[0].id, state)
+        #expect(try await store.feeds()[0].state == state)
+
+        let cleared = FetchState(fetchURL: "https://a.example/feed")
+        try await store.updateState(feedID: feeds[0].id, cleared)
+        #expect(try await store.feeds()[0].state == cleared)
+    }
+
+    @Test func updatingAnUnknownFeedThrows() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, _) = try await makeStore(directory)
+        let error = await #expect(throws: StorageError.self) {
+            try await store.updateState(feedID: 999, FetchState(fetchURL: "x"))
+        }
+        #expect(error?.shortDescription == "unknown_feed")
+        await #expect(throws: StorageError.self) {
+            try await store.upsert(entries: [makeEntry("a")], feedID: 999, at: day(0))
+        }
+    }
+
+    @Test func subscriptionTextRoundTripsUnicodeAndQuotes() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        let tricky = "O'Brien \"quoted\" \\ back; DROP TABLE feeds; -- 日本語 🎉 \t\r\n"
+        let original = FeedSubscription(
+            url: "https://例え.jp/フィード?a='1'&b=\"2\"",
+            name: tricky,
+            title: tricky,
+            category: tricky,
+            interval: 1.5,
+            userAgent: tricky,
+            enabled: true,
+            filters: [FilterRule(action: .keep, field: .content, pattern: #"(?i)caf[eé]\s+"ü""#)]
+        )
+        let records = try await store.synchronize(subscriptions: [original])
+        #expect(records[0].subscription == original)
+        let reopened = try SQLiteFeedStore(path: directory.databasePath)
+        #expect(try await reopened.feeds()[0].subscription == original)
+    }
+}
