@@ -60,7 +60,9 @@ public struct EntryPublisher: Sendable {
     func publish(_ stored: StoredEntry, of feed: FeedRecord) async throws -> Bool {
         let path: String
         if let reserved = stored.path {
+            // Reserved but pending: changed since, or a run died while writing it.
             path = reserved
+            try folder.removeStaleTemporaryFiles(near: path)
         } else {
             path = try await reservePath(for: stored, of: feed)
         }

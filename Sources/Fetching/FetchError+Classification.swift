@@ -2,13 +2,13 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
+import NIOPosix
+import NIOSSL
 
 extension FetchError {
     /// Maps an error from AsyncHTTPClient or SwiftNIO to the fetch failure it means for `url`.
     ///
-    /// Fetching depends on AsyncHTTPClient, NIOCore and NIOHTTP1 only, so the errors of NIOPosix
-    /// (`NIOConnectionError`), NIOSSL and NIOHTTPCompression are recognised by their type name and read
-    /// through `Mirror`; their shapes are public API of those packages.
     static func classify(_ error: any Error, url: String, host: String, configuration: FetchConfiguration)
         -> FetchError
     {
@@ -45,20 +45,19 @@ extension FetchError {
             return .connection(url: url, reason: "the server sent a malformed HTTP response (\(error))")
         }
 
-        let typeName = String(reflecting: type(of: error))
-        if typeName.hasSuffix("NIOConnectionError") {
-            return self.classifyConnectionError(error, url: url, host: host, configuration: configuration)
+        if let error = error as? NIOConnectionError {
+            return self.classify(error, url: url, host: host, configuration: configuration)
         }
-        if typeName.contains("NIOSSL") || typeName.contains("BoringSSL") || typeName.contains("TLS") {
+        if error is NIOSSLError || error is BoringSSLError || error is NIOTLSUnwrappingError {
             return .tls(url: url, reason: "\(error)")
         }
-        if typeName.hasSuffix("NIOHTTPDecompression.DecompressionError") {
-            if "\(error)" == "limit" {
+        if let error = error as? NIOHTTPDecompression.DecompressionError {
+            if error == .limit {
                 return .tooLarge(url: url, limit: configuration.maxBodyBytes)
             }
             return .connection(url: url, reason: "the compressed body is corrupt (\(error))")
         }
-        if typeName.hasSuffix("ExtraDecompressionError") {
+        if error is NIOHTTPDecompression.ExtraDecompressionError {
             return .connection(url: url, reason: "the compressed body is damaged (\(error))")
         }
         return .connection(url: url, reason: "request failed (\(error))")
@@ -104,41 +103,21 @@ extension FetchError {
         }
     }
 
-    /// Reads a NIOPosix `NIOConnectionError`: DNS errors when no address was reached, else the first
-    /// connection attempt's error.
-    private static func classifyConnectionError(
-        _ error: any Error,
+    /// A NIOPosix `NIOConnectionError`: the first connection attempt's error when an
+    /// address was reached, else a DNS error.
+    private static func classify(
+        _ error: NIOConnectionError,
         url: String,
         host: String,
         configuration: FetchConfiguration
     ) -> FetchError {
-        var dnsError: (any Error)?
-        var attemptErrors: [any Error] = []
-        for child in Mirror(reflecting: error).children {
-            switch child.label {
-            case "dnsAError", "dnsAAAAError":
-                if dnsError == nil, let inner = child.value as? any Error {
-                    dnsError = inner
-                }
-            case "connectionErrors":
-                for failure in Mirror(reflecting: child.value).children {
-                    for field in Mirror(reflecting: failure.value).children where field.label == "error" {
-                        if let inner = field.value as? any Error {
-                            attemptErrors.append(inner)
-                        }
-                    }
-                }
-            default:
-                continue
-            }
+        if let first = error.connectionErrors.first {
+            return self.classify(first.error, url: url, host: host, configuration: configuration)
         }
-        if let first = attemptErrors.first {
-            return self.classify(first, url: url, host: host, configuration: configuration)
+        if let unknown = (error.dnsAError ?? error.dnsAAAAError) as? SocketAddressError.UnknownHost {
+            return .dns(url: url, host: unknown.host, reason: unknown.errorDescription)
         }
-        if let dnsError {
-            if let unknown = dnsError as? SocketAddressError.UnknownHost {
-                return .dns(url: url, host: unknown.host, reason: unknown.errorDescription)
-            }
+        if let dnsError = error.dnsAError ?? error.dnsAAAAError {
             return .dns(url: url, host: host, reason: "\(dnsError)")
         }
         return .dns(url: url, host: host, reason: "no address found")

@@ -98,7 +98,7 @@ public struct EntryProcessor: Sendable {
         if image == nil, let content { image = sanitizer.firstImage(html: content, resolve: resolve) }
         if image == nil, let summary { image = sanitizer.firstImage(html: summary, resolve: resolve) }
         let link = nonEmpty(entry.link?.trimmingCharacters(in: .whitespacesAndNewlines))
-        let published = (entry.published ?? entry.updated).map { min($0, fetchedAt) }
+        let declared = entry.published ?? entry.updated
         let updated = entry.updated.map { min($0, fetchedAt) }
 
         var processed = ProcessedEntry(
@@ -106,7 +106,7 @@ public struct EntryProcessor: Sendable {
             title: title,
             link: link,
             canonicalLink: link.flatMap { CanonicalLink.make($0, trackingParameters: options.trackingParameters) },
-            published: published,
+            published: declared,
             updated: updated,
             description: description,
             image: image,
@@ -115,7 +115,10 @@ public struct EntryProcessor: Sendable {
             categories: entry.categories.map(\.term),
             enclosures: entry.enclosures
         )
+        // The digest takes the date as declared: a future date is clamped to each
+        // fetch's time, which would otherwise make the entry "change" on every fetch.
         processed.contentHash = Self.contentHash(processed)
+        processed.published = declared.map { min($0, fetchedAt) }
         let keyIsGUID: Bool
         if let guid = nonEmpty(entry.id?.trimmingCharacters(in: .whitespacesAndNewlines)) {
             processed.key = guid

@@ -83,7 +83,7 @@ public enum HugoSite {
         <p><time datetime="{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}">{{ .Date.Format "2006-01-02" }}</time>
         {{ with .Params.link }} · <a href="{{ . }}" rel="noopener">Original article</a>{{ end }}</p>
         {{ with .Params.image }}<img src="{{ . }}" alt="">{{ end }}
-        {{ .Content }}
+        <div class="tidings-entry">{{ .Content }}</div>
         </article>
         {{ end }}
 

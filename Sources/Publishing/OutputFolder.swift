@@ -39,7 +39,7 @@ public struct OutputFolder: Sendable {
 
     /// Writes `bytes` to `relativePath` unless the file already holds exactly them.
     ///
-    /// Writes a temporary `.<name>.tmp-<random>` in the same folder, flushes it to disk,
+    /// Writes a temporary `.<name>.tmp-<pid>-<random>` in the same folder, flushes it to disk,
     /// and renames it over the file; creates missing folders on the way. Leaves no
     /// temporary file behind on error. A symbolic link at the path itself is replaced,
     /// never written through.
@@ -65,6 +65,35 @@ public struct OutputFolder: Sendable {
         }
         Self.syncFolder(parent)
         return true
+    }
+
+    /// Removes the temporary files that a killed process left next to `relativePath`
+    /// (`.<name>.tmp-<pid>-…` whose process no longer exists); returns how many.
+    ///
+    /// Files of a live process — another worker writing the same entry — are left alone.
+    @discardableResult
+    public func removeStaleTemporaryFiles(near relativePath: String) throws -> Int {
+        let names = try Self.segments(of: relativePath)
+        guard let parent = try resolveParent(names, of: relativePath, create: false),
+            let directory = opendir(parent)
+        else { return 0 }
+        defer { closedir(directory) }
+        var stem = Array(names[names.count - 1].utf8.prefix(200))
+        while let last = stem.last, last & 0xC0 == 0x80 { stem.removeLast() }
+        if let last = stem.last, last >= 0xC0 { stem.removeLast() }
+        let prefix = "." + String(decoding: stem, as: UTF8.self) + ".tmp-"
+        var stale: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix(prefix) else { continue }
+            let pid = name.dropFirst(prefix.count).prefix { $0 != "-" }
+            if let pid = pid_t(pid), pid != getpid(), kill(pid, 0) == 0 || errno != ESRCH { continue }
+            stale.append(name)
+        }
+        for name in stale { unlink(parent + "/" + name) }
+        return stale.count
     }
 
     /// Removes the file at `relativePath`; a missing file (or folder) is not an error.
@@ -194,7 +223,7 @@ public struct OutputFolder: Sendable {
         var path = ""
         var fd: Int32 = -1
         for _ in 0..<8 {
-            path = prefix + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            path = prefix + "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 || errno != EEXIST { break }
         }

@@ -32,7 +32,10 @@ public struct ProcessedEntry: Sendable, Hashable, Codable {
     public var categories: [String]
     /// Attached media, in document order.
     public var enclosures: [Enclosure]
-    /// A digest of every field above but `key`; a different hash means the entry changed.
+    /// A digest of what a reader sees (title, link, published date when given,
+    /// description, image, body, authors, categories, enclosures); a different hash
+    /// means the entry changed. `updated` is left out: feeds that bump it on every
+    /// fetch would otherwise rewrite every file.
     public var contentHash: String
 
     /// Creates a processed entry.

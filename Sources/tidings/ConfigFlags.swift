@@ -51,7 +51,7 @@ struct Installation {
             throw ValidationError("\(flags.config): output.timezone: unknown time zone '\(output.timezone)'")
         }
         let options = OutputOptions(
-            directory: flags.resolve(output.dir), dateStyle: output.date == "datetime" ? .datetime : .date,
+            directory: flags.resolve(output.dir), dateStyle: output.date == .datetime ? .datetime : .date,
             pathTemplate: output.path, timeZone: zone, draft: output.draft, maxAge: output.maxAge,
             maxItemsPerFeed: output.maxItems)
         let publisher = try EntryPublisher(store: store, options: options)

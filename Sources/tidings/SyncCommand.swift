@@ -50,6 +50,7 @@ struct SyncCommand: AsyncParsableCommand {
         defer { Task { try? await installation.fetcher.shutdown() } }
 
         let summary: SyncSummary
+        var nextDue: Date?
         do {
             let configured = try await installation.store.synchronize(subscriptions: configuration.feeds)
             let now = Date()
@@ -59,6 +60,8 @@ struct SyncCommand: AsyncParsableCommand {
             } else {
                 let dueIDs = Set(try await installation.store.dueFeeds(at: now).map(\.id))
                 due = configured.filter { dueIDs.contains($0.id) }
+                nextDue = configured.filter { $0.subscription.enabled && !$0.state.retired }
+                    .compactMap(\.state.nextCheck).min()
             }
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
@@ -76,10 +79,19 @@ struct SyncCommand: AsyncParsableCommand {
         for report in summary.reports where report.status == .failed || report.status == .gone {
             printError("tidings: warning: \(report.feedURL): \(report.error ?? report.status.rawValue)")
         }
+        if !quiet {
+            for report in summary.reports where !report.warnings.isEmpty {
+                let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
+                printError("tidings: warning: \(report.feedURL): recovered: \(report.warnings[0])\(more)")
+            }
+        }
         for error in summary.runErrors {
             printError("tidings: error: \(error)")
         }
         print(Self.describe(summary))
+        if summary.progress.total == 0, let next = nextDue {
+            print("no feed is due; the next one is due at \(next.formatted(.iso8601)) (--all refreshes every feed)")
+        }
         if !summary.runErrors.isEmpty { throw ExitCode(1) }
     }
 

@@ -1,6 +1,7 @@
 import Engine
 import Fetching
 import Foundation
+import Logging
 import Processing
 import Publishing
 import Storage
@@ -56,7 +57,7 @@ struct Harness {
     @discardableResult
     func refresh(_ url: String) async throws -> FeedRefreshReport {
         let record = try await record(url)
-        return try await refresher.refresh(record, logger: .init(label: "test"))
+        return try await refresher.refresh(record, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     func record(_ url: String) async throws -> FeedRecord {

@@ -8,7 +8,9 @@ struct HugoSiteTests {
 
     static func repositoryRoot() -> URL {
         var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        while url.path != "/"
+            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+        {
             url.deleteLastPathComponent()
         }
         return url
@@ -41,7 +43,8 @@ struct HugoSiteTests {
         let pages = Harness.files(in: site.appendingPathComponent("content/posts").path)
         #expect(pages.count >= 12)
 
-        let hugo = try ChildProcess.run("/usr/bin/hugo", ["--source", site.path, "--destination", site.appendingPathComponent("public").path])
+        let hugo = try ChildProcess.run(
+            "/usr/bin/hugo", ["--source", site.path, "--destination", site.appendingPathComponent("public").path])
         #expect(hugo.status == 0, "\(hugo.stdout)\n\(hugo.stderr)")
         #expect(!hugo.stdout.contains("WARN") && !hugo.stderr.contains("WARN"), "\(hugo.stdout)\n\(hugo.stderr)")
         #expect(!hugo.stdout.contains("ERROR") && !hugo.stderr.contains("ERROR"))

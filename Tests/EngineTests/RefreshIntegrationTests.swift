@@ -19,7 +19,8 @@ struct RefreshIntegrationTests {
     func notModified() async throws {
         let server = try LoopbackHTTPServer { request in
             if request.headers["if-none-match"] == "\"v1\"" { return .init(status: 304) }
-            return .init(headers: [("ETag", "\"v1\""), ("Last-Modified", "Mon, 02 Nov 2026 09:00:00 GMT")], body: Self.twoItems)
+            return .init(
+                headers: [("ETag", "\"v1\""), ("Last-Modified", "Mon, 02 Nov 2026 09:00:00 GMT")], body: Self.twoItems)
         }
         defer { server.stop() }
         let harness = try Harness()
@@ -44,7 +45,9 @@ struct RefreshIntegrationTests {
     @Test("a gzip-encoded feed is decoded")
     func gzipped() async throws {
         let body = try gzip(Self.twoItems)
-        let server = try LoopbackHTTPServer(routes: ["/feed": .init(headers: [("Content-Encoding", "gzip")], body: body)])
+        let server = try LoopbackHTTPServer(routes: [
+            "/feed": .init(headers: [("Content-Encoding", "gzip")], body: body)
+        ])
         defer { server.stop() }
         let harness = try Harness()
         let url = server.baseURL + "/feed"
@@ -219,7 +222,10 @@ struct RefreshIntegrationTests {
             let n = counter.next()
             return .init(
                 body: rss(items: [
-                    ("run-\(n)-a", "Alpha", "http://site.test/alpha?utm_source=feed&n=\(n)", "Mon, 02 Nov 2026 08:00:00 +0000"),
+                    (
+                        "run-\(n)-a", "Alpha", "http://site.test/alpha?utm_source=feed&utm_campaign=c\(n)",
+                        "Mon, 02 Nov 2026 08:00:00 +0000"
+                    ),
                     ("run-\(n)-b", "Beta", "http://site.test/beta", "Mon, 02 Nov 2026 09:00:00 +0000"),
                 ]))
         }
@@ -264,7 +270,10 @@ struct RefreshIntegrationTests {
         server.answer { _ in
             .init(
                 body: rss(items: [
-                    ("a-1", "First story, updated: now with \"quotes\"", "http://site.test/first", "Mon, 02 Nov 2026 08:00:00 +0000"),
+                    (
+                        "a-1", "First story, updated: now with \"quotes\"", "http://site.test/first",
+                        "Mon, 02 Nov 2026 08:00:00 +0000"
+                    ),
                     ("a-2", "Second story", "http://site.test/second", "Mon, 02 Nov 2026 09:00:00 +0000"),
                 ]))
         }
@@ -279,7 +288,9 @@ struct RefreshIntegrationTests {
 
     @Test("the same article in two feeds is published once")
     func crossFeedDuplicate() async throws {
-        let first = rss(items: [("x-1", "Shared story", "http://site.test/shared?utm_medium=rss", "Mon, 02 Nov 2026 08:00:00 +0000")])
+        let first = rss(items: [
+            ("x-1", "Shared story", "http://site.test/shared?utm_medium=rss", "Mon, 02 Nov 2026 08:00:00 +0000")
+        ])
         let second = rss(items: [
             ("y-9", "Shared story (wire)", "http://site.test/shared", "Mon, 02 Nov 2026 08:05:00 +0000"),
             ("y-10", "Only here", "http://site.test/only", "Mon, 02 Nov 2026 08:10:00 +0000"),
@@ -299,5 +310,9 @@ struct RefreshIntegrationTests {
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
+    func next() -> Int {
+        lock.withLock {
+            value += 1; return value
+        }
+    }
 }

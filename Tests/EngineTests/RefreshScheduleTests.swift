@@ -38,20 +38,25 @@ struct RefreshScheduleTests {
     @Test func ttlAndCacheLifetimeAreFloors() {
         let entries = dates(everyHours: 0.5, count: 20)
         #expect(
-            schedule.intervalAfterSuccess(userInterval: nil, ttlMinutes: 120, freshFor: nil, entryDates: entries, random: 0.5)
+            schedule.intervalAfterSuccess(
+                userInterval: nil, ttlMinutes: 120, freshFor: nil, entryDates: entries, random: 0.5)
                 == 2 * hour)
         #expect(
-            schedule.intervalAfterSuccess(userInterval: nil, ttlMinutes: nil, freshFor: 3 * hour, entryDates: entries, random: 0.5)
+            schedule.intervalAfterSuccess(
+                userInterval: nil, ttlMinutes: nil, freshFor: 3 * hour, entryDates: entries, random: 0.5)
                 == 3 * hour)
         #expect(
-            schedule.intervalAfterSuccess(userInterval: nil, ttlMinutes: nil, freshFor: 90 * 86400, entryDates: entries, random: 0.5)
+            schedule.intervalAfterSuccess(
+                userInterval: nil, ttlMinutes: nil, freshFor: 90 * 86400, entryDates: entries, random: 0.5)
                 == schedule.maxInterval)
     }
 
     @Test func jitterSpreadsWithinBounds() {
         let jittered = RefreshSchedule(jitter: 0.1)
-        let low = jittered.intervalAfterSuccess(userInterval: nil, ttlMinutes: nil, freshFor: nil, entryDates: [], random: 0)
-        let high = jittered.intervalAfterSuccess(userInterval: nil, ttlMinutes: nil, freshFor: nil, entryDates: [], random: 0.999)
+        let low = jittered.intervalAfterSuccess(
+            userInterval: nil, ttlMinutes: nil, freshFor: nil, entryDates: [], random: 0)
+        let high = jittered.intervalAfterSuccess(
+            userInterval: nil, ttlMinutes: nil, freshFor: nil, entryDates: [], random: 0.999)
         #expect(low < hour && low >= 0.9 * hour)
         #expect(high > hour && high <= 1.1 * hour)
     }

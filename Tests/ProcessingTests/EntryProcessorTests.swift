@@ -78,6 +78,17 @@ import TidingsModel
         #expect(result.entries[3].published == nil)
     }
 
+    @Test func aFutureDateDoesNotChangeTheDigestFromFetchToFetch() {
+        let entry = Entry(id: "f", title: "Tomorrow", published: now.addingTimeInterval(86_400))
+        let processor = EntryProcessor()
+        let first = processor.process(entry, feedURL: "https://example.com/feed", fetchedAt: now)
+        let later = processor.process(
+            entry, feedURL: "https://example.com/feed", fetchedAt: now.addingTimeInterval(3600))
+        #expect(first.published == now)
+        #expect(later.published == now.addingTimeInterval(3600))
+        #expect(first.contentHash == later.contentHash)
+    }
+
     @Test func titleIsTrimmedAndCollapsed() {
         let result = process([Entry(id: "1", title: "  Breaking:\n\n  news \t here "), Entry(id: "2")])
         #expect(result.entries[0].title == "Breaking: news here")

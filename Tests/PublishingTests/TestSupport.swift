@@ -21,12 +21,11 @@ struct TemporaryFolder {
     }
 }
 
-/// The golden content files: copies of the project's golden files in `.golden/` next to
-/// these tests (a hidden folder, so SwiftPM does not ask to declare them as resources).
+/// The project's golden content files, in `../shared/golden` beside the repository.
 enum Golden {
     static func bytes(_ name: String) throws -> [UInt8] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent(".golden").appendingPathComponent(name)
+            .appendingPathComponent("../../../shared/golden").appendingPathComponent(name).standardizedFileURL
         return Array(try Data(contentsOf: url))
     }
 

@@ -1,0 +1,113 @@
+import Engine
+import Foundation
+import Publishing
+import TestSupport
+import TidingsModel
+import Testing
+
+@Suite("Retention, filters and the feed commands")
+struct RetentionAndFilterTests {
+    static let threeItems = rss(items: [
+        ("r-1", "Oldest story", "http://site.test/1", "Sat, 31 Oct 2026 08:00:00 +0000"),
+        ("r-2", "Sponsored: buy now", "http://site.test/2", "Sun, 01 Nov 2026 08:00:00 +0000"),
+        ("r-3", "Newest story", "http://site.test/3", "Mon, 02 Nov 2026 08:00:00 +0000"),
+    ])
+
+    @Test("max items removes only the files Tidings wrote, and retired entries stay unpublished")
+    func retentionByCount() async throws {
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: Self.threeItems)])
+        defer { server.stop() }
+        let harness = try Harness(output: OutputOptions(maxItemsPerFeed: 2))
+        let url = server.baseURL + "/feed"
+        _ = try await harness.configure([.init(url: url)])
+        // A file of the user's own in the output folder.
+        try FileManager.default.createDirectory(atPath: harness.output + "/notes", withIntermediateDirectories: true)
+        try "mine".write(toFile: harness.output + "/notes/mine.md", atomically: true, encoding: .utf8)
+
+        let report = try await harness.refresh(url)
+        #expect(report.filesWritten == 3)
+        #expect(report.filesRemoved == 1)
+        var files = harness.files()
+        #expect(files.count == 3)
+        #expect(files["notes/mine.md"] == "mine")
+        #expect(!files.values.contains { $0.contains("Oldest story") })
+
+        harness.clock.advance(86400)
+        let again = try await harness.refresh(url)
+        #expect(again.changed == 0)
+        #expect(again.filesWritten == 0)
+        #expect(again.filesRemoved == 0)
+        files = harness.files()
+        #expect(!files.values.contains { $0.contains("Oldest story") })
+        await harness.cleanUp()
+    }
+
+    @Test("max age removes entries older than the limit")
+    func retentionByAge() async throws {
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: Self.threeItems)])
+        defer { server.stop() }
+        // The harness clock starts at 2026-10-27; move it to 2026-11-02 12:00 UTC.
+        let harness = try Harness(output: OutputOptions(maxAge: 36 * 3600))
+        harness.clock.advance(Date(timeIntervalSince1970: 1_793_620_800).timeIntervalSince(harness.clock.now))
+        let url = server.baseURL + "/feed"
+        _ = try await harness.configure([.init(url: url)])
+        let report = try await harness.refresh(url)
+        #expect(report.filesRemoved == 1)
+        #expect(harness.files().count == 2)
+        await harness.cleanUp()
+    }
+
+    @Test("global and per-feed filters drop entries before they are stored")
+    func filters() async throws {
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: Self.threeItems)])
+        defer { server.stop() }
+        let harness = try Harness(filters: [FilterRule(action: .block, field: .title, pattern: "^sponsored")])
+        let url = server.baseURL + "/feed"
+        _ = try await harness.configure([
+            .init(url: url, filters: [FilterRule(action: .block, field: .link, pattern: "/1$")])
+        ])
+        let report = try await harness.refresh(url)
+        #expect(report.filteredOut == 2)
+        #expect(report.inserted == 1)
+        #expect(harness.files().values.allSatisfy { $0.contains("Newest story") })
+        await harness.cleanUp()
+    }
+
+    @Test("feeds add/list/remove and opml import/export edit the config file")
+    func feedCommands() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("tidings.yml").path
+        func tidings(_ arguments: String...) throws -> ChildProcess {
+            try ChildProcess.run(TidingsBinary.path, arguments + ["--config", config])
+        }
+        #expect(try tidings("feeds", "add", "https://one.test/feed", "--category", "world").status == 0)
+        #expect(try tidings("feeds", "add", "https://one.test/feed").status != 0)
+        #expect(try tidings("feeds", "add", "ftp://two.test/feed").status != 0)
+        let opml = folder.appendingPathComponent("in.opml").path
+        try """
+        <?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+        <outline text="News"><outline text="Europe"><outline text="Two" type="rss" xmlUrl="https://two.test/rss"/></outline></outline>
+        <outline text="One again" type="rss" xmlUrl="https://one.test/feed"/>
+        </body></opml>
+        """.write(toFile: opml, atomically: true, encoding: .utf8)
+        let imported = try tidings("opml", "import", opml)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("imported 1 of 2"))
+        let list = try tidings("feeds", "list")
+        #expect(list.stdout.contains("https://one.test/feed\tworld\tnever fetched"))
+        #expect(list.stdout.contains("https://two.test/rss\tNews/Europe"))
+        let exported = try tidings("opml", "export")
+        #expect(exported.stdout.contains("xmlUrl=\"https://two.test/rss\""))
+        #expect(try tidings("feeds", "remove", "https://one.test/feed").status == 0)
+        #expect(!(try tidings("feeds", "list").stdout.contains("one.test")))
+        // A broken config names the file, line and key.
+        try "feeds:\n  - url: https://x.test/\n    interval: soon\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let broken = try tidings("feeds", "list")
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("tidings.yml:3:"))
+        #expect(broken.stderr.contains("feeds[0].interval"))
+    }
+}
