@@ -44,9 +44,11 @@ public struct EntryPublisher: Sendable {
     ///
     /// Three steps, each one store transaction for the whole batch: reserve the
     /// paths of entries that have none, write the files, record what was written.
-    public func publishPending(feeds: [FeedRecord], feedID: Int64?) async throws -> Result {
+    public func publishPending(feeds: [FeedRecord], feedID: Int64?, fresh: [ProcessedEntry] = []) async throws
+        -> Result
+    {
         let byID = Dictionary(feeds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let pending = try await store.pendingPublications(feedID: feedID).filter { byID[$0.feedID] != nil }
+        let pending = try await pendingEntries(feedID: feedID, fresh: fresh).filter { byID[$0.feedID] != nil }
         if pending.isEmpty { return Result() }
         let paths = try await reservePaths(for: pending, feeds: byID)
         var result = Result()
@@ -69,6 +71,33 @@ public struct EntryPublisher: Sendable {
         if result.filesWritten > 0 { try folder.synchronize() }
         try await store.markPublished(published)
         return result
+    }
+
+    /// The pending entries, taking the content of those just stored from `fresh`
+    /// (same key, same hash) and reading only the others back from the store.
+    private func pendingEntries(feedID: Int64?, fresh: [ProcessedEntry]) async throws -> [StoredEntry] {
+        if fresh.isEmpty { return try await store.pendingPublications(feedID: feedID) }
+        let byKey = Dictionary(fresh.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        let stubs = try await store.pendingPublicationStubs(feedID: feedID)
+        var entries: [StoredEntry] = []
+        entries.reserveCapacity(stubs.count)
+        var missing: [Int64] = []
+        for stub in stubs {
+            guard let entry = byKey[stub.key], entry.contentHash == stub.contentHash else {
+                missing.append(stub.id)
+                continue
+            }
+            entries.append(
+                StoredEntry(
+                    id: stub.id, feedID: stub.feedID, entry: entry, firstSeen: stub.date, lastChanged: stub.date,
+                    date: stub.date, path: stub.path))
+        }
+        if !missing.isEmpty {
+            let order = Dictionary(uniqueKeysWithValues: stubs.enumerated().map { ($1.id, $0) })
+            entries += try await store.entries(ids: missing)
+            entries.sort { order[$0.id, default: 0] < order[$1.id, default: 0] }
+        }
+        return entries
     }
 
     /// The output path of every entry: the one it holds, else the first free

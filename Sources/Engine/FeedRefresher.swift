@@ -105,6 +105,7 @@ public struct FeedRefresher: Sendable {
         var state = feed.state
         state.lastAttempt = started
         var report = FeedRefreshReport(feedURL: feed.subscription.url, status: .failed)
+        var stored: [ProcessedEntry] = []
 
         let request = FetchRequest(
             url: state.fetchURL, etag: state.etag, lastModified: state.lastModified,
@@ -142,6 +143,7 @@ public struct FeedRefresher: Sendable {
                     parsed.feed, feedURL: response.finalURL, filters: filters, fetchedAt: started)
                 report.filteredOut = processed.filteredOut
                 let upserted = try await store.upsert(entries: processed.entries, feedID: feed.id, at: started)
+                stored = processed.entries
                 report.inserted = upserted.inserted
                 report.changed = upserted.changed
                 report.duplicates = upserted.duplicates
@@ -172,7 +174,7 @@ public struct FeedRefresher: Sendable {
 
         var current = feed
         current.state = state
-        let published = try await publisher.publishPending(feeds: [current], feedID: feed.id)
+        let published = try await publisher.publishPending(feeds: [current], feedID: feed.id, fresh: stored)
         report.filesWritten = published.filesWritten
         report.filesRemoved = try await publisher.applyRetention(to: current, now: started)
         return report

@@ -133,6 +133,32 @@ public struct StoredEntry: Sendable, Hashable {
     }
 }
 
+/// A pending entry's bookkeeping, without its content.
+public struct PendingPublication: Sendable, Hashable {
+    /// The store's identifier.
+    public var id: Int64
+    /// The feed it belongs to.
+    public var feedID: Int64
+    /// The entry's key within its feed.
+    public var key: String
+    /// The content hash of the stored version.
+    public var contentHash: String
+    /// The reserved output path, if any.
+    public var path: String?
+    /// The date written in front matter.
+    public var date: Date
+
+    /// Creates a stub.
+    public init(id: Int64, feedID: Int64, key: String, contentHash: String, path: String?, date: Date) {
+        self.id = id
+        self.feedID = feedID
+        self.key = key
+        self.contentHash = contentHash
+        self.path = path
+        self.date = date
+    }
+}
+
 /// What an upsert of one fetch's entries changed.
 public struct UpsertResult: Sendable, Hashable {
     /// Entries seen for the first time (duplicates of another feed's entry included).
@@ -184,6 +210,14 @@ public protocol FeedStore: Sendable {
     /// Entries to write: not retired, not duplicates, and never published or
     /// published with another content hash. Oldest first. `feedID` limits to one feed.
     func pendingPublications(feedID: Int64?) async throws -> [StoredEntry]
+
+    /// The same entries as ``pendingPublications(feedID:)`` without their content:
+    /// enough for a publisher that holds the entries it just stored to skip reading
+    /// them back.
+    func pendingPublicationStubs(feedID: Int64?) async throws -> [PendingPublication]
+
+    /// Entries by identifier (unknown ones are left out), in no particular order.
+    func entries(ids: [Int64]) async throws -> [StoredEntry]
 
     /// Reserves, in one transaction, a path for each entry that has none (an entry
     /// already holding exactly that path counts as reserved). Returns the entries

@@ -369,9 +369,39 @@ public final class SQLiteFeedStore: FeedStore {
 
     /// Entries to write: not retired, not duplicates, never published or published
     /// with another content hash; oldest first (by `date`, then id).
+    static let pendingCondition =
+        "NOT retired AND duplicate_of IS NULL AND (published_hash IS NULL OR published_hash <> content_hash)"
+
+    public func pendingPublicationStubs(feedID: Int64?) async throws -> [PendingPublication] {
+        let columns = "id, feed_id, key, content_hash, path, entry_date"
+        let condition = (feedID == nil ? "" : "feed_id = ? AND ") + Self.pendingCondition
+        let arguments: StatementArguments = feedID.map { [$0] } ?? []
+        return try await read("list pending publications") { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id"),
+                arguments: arguments
+            ).map { row in
+                PendingPublication(
+                    id: row[0], feedID: row[1], key: row[2], contentHash: row[3], path: row[4],
+                    date: Timestamp.date(row[5] as Int64))
+            }
+        }
+    }
+
+    public func entries(ids: [Int64]) async throws -> [StoredEntry] {
+        if ids.isEmpty { return [] }
+        return try await read("read \(ids.count) entries") { db in
+            var found: [StoredEntry] = []
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                found += try fetchEntries(db, where: "id IN (\(marks))", StatementArguments(Array(chunk)))
+            }
+            return found
+        }
+    }
+
     public func pendingPublications(feedID: Int64?) async throws -> [StoredEntry] {
-        let pending =
-            "NOT retired AND duplicate_of IS NULL AND (published_hash IS NULL OR published_hash <> content_hash)"
+        let pending = Self.pendingCondition
         return try await read("list pending publications") { db in
             if let feedID {
                 return try fetchEntries(db, where: "feed_id = ? AND \(pending) ORDER BY entry_date, id", [feedID])
