@@ -103,12 +103,12 @@ let package = Package(
         // through the same checks (see scripts/fuzz-sanitizer).
         .executableTarget(
             name: "sanitizer-fuzz",
-            dependencies: ["HTMLSanitizing", "FeedParsing"]
+            dependencies: ["HTMLSanitizing", "FeedParsing", "TidingsModel"]
         ),
         // Sanitize throughput driver for `scripts/bench sanitize`.
         .executableTarget(
             name: "tidings-sanitize-bench",
-            dependencies: ["HTMLSanitizing", "FeedParsing", "CMalloc"]
+            dependencies: ["HTMLSanitizing", "FeedParsing", "TidingsModel", "CMalloc"]
         ),
         .testTarget(
             name: "HTMLSanitizingTests",

@@ -1,4 +1,5 @@
 import Foundation
+import TidingsModel
 
 /// The form of an article URL used to recognise the same article across fetches
 /// and feeds.
@@ -12,7 +13,8 @@ public enum CanonicalLink {
     /// - Returns: nil when `url` is not an absolute URL with a host.
     public static func make(_ url: String, trackingParameters: [String]) -> String? {
         let trimmed = EntryProcessor.trimmed(url)
-        guard let colon = URLReference.schemeEnd(trimmed) else { return nil }
+        guard let schemeName = URLResolver.scheme(of: trimmed) else { return nil }
+        let colon = trimmed.utf8.index(trimmed.startIndex, offsetBy: schemeName.utf8.count)
         let scheme = trimmed[..<colon].lowercased()
         var rest = trimmed[trimmed.index(after: colon)...]
         guard rest.hasPrefix("//") else { return nil }

@@ -83,7 +83,7 @@ public struct EntryProcessor: Sendable {
 
     func candidate(_ entry: Entry, feedURL: String, fetchedAt: Date) -> Candidate {
         let base = nonEmpty(entry.contentBase) ?? nonEmpty(entry.link) ?? feedURL
-        let resolve: (String) -> String? = { URLReference.resolve($0, against: base) }
+        let resolve: (String) -> String? = { URLResolver.resolve($0, against: base) }
         let content = nonBlank(entry.content)
         let summary = nonBlank(entry.summary)
         let bodySource = content ?? summary

@@ -36,6 +36,7 @@
 //     failed check. What the normal build compiles: harmless and cheap.
 import FeedParsing
 import HTMLSanitizing
+import TidingsModel
 
 #if canImport(Glibc)
     import Glibc

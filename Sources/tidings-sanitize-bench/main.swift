@@ -6,12 +6,13 @@
 // scripts/bench-sanitize-bodies.py writes them; a file without NUL is one
 // body). Every body is sanitized as Tidings sanitizes entry content —
 // `HTMLSanitizer.sanitize(bytes:resolve:)`, relative URLs resolved with
-// FeedParsing's URLResolver against --base (default https://example.test/a/b) —
+// TidingsModel's URLResolver against --base (default https://example.test/a/b) —
 // and the output is dropped. Prints one line:
 //   files=F bodies=N bytes=B out_bytes=O
 // (B = input HTML bytes, separators excluded; O = sanitized bytes.)
 import FeedParsing
 import HTMLSanitizing
+import TidingsModel
 
 #if canImport(Glibc)
     import Glibc

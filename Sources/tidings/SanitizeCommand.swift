@@ -2,6 +2,7 @@ import ArgumentParser
 import FeedParsing
 import Foundation
 import HTMLSanitizing
+import TidingsModel
 
 /// `tidings sanitize`: HTML on standard input, sanitized HTML on standard output.
 struct SanitizeCommand: ParsableCommand {

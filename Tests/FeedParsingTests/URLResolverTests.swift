@@ -1,6 +1,6 @@
 import Testing
 
-@testable import FeedParsing
+import TidingsModel
 
 struct URLResolverTests {
     // RFC 3986 §5.4 examples, base "http://a/b/c/d;p?q".

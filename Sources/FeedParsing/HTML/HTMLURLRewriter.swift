@@ -1,3 +1,5 @@
+import TidingsModel
+
 /// Makes the URLs inside an HTML fragment absolute, touching nothing else.
 ///
 /// A tokenizer-level pass over UTF-8: it finds start tags, and in them the

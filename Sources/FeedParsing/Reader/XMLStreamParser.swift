@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import TidingsModel
 
 /// Drives libxml2's SAX2 push parser over UTF-8 chunks and hands its events to a
 /// ``FeedDocumentReader``.

@@ -1,4 +1,5 @@
-/// Resolves URL references as RFC 3986 §5 describes, without Foundation's `URL`
+/// Resolves URL references as RFC 3986 §5 describes (shared by the parser, for
+/// `xml:base` and links, and by processing, for URLs inside bodies), without Foundation's `URL`
 /// (which rejects many strings real feeds contain and is slow on a hot path).
 public enum URLResolver {
     /// `reference` made absolute against `base`; returned as is when it already has a
@@ -75,7 +76,7 @@ public enum URLResolver {
 
 /// A base URL split once into the parts relative references attach to, for
 /// resolving many references against the same base.
-struct BaseURL {
+package struct BaseURL {
     /// The lowercased scheme.
     let scheme: String
     /// `scheme ":" ["//" authority]`.
@@ -87,7 +88,7 @@ struct BaseURL {
 
     var withoutFragment: String { prefix + path + query }
 
-    init?(_ base: String) {
+    package init?(_ base: String) {
         var copy = base
         guard
             let parts = copy.withUTF8({ bytes -> (Int, Int, Int, Int, Bool)? in
@@ -148,7 +149,7 @@ struct BaseURL {
     }
 
     /// `reference` made absolute against this base (see ``URLResolver/resolve(_:against:)``).
-    func resolve(_ reference: String) -> String {
+    package func resolve(_ reference: String) -> String {
         var ref = URLResolver.clean(reference)
         if ref.withUTF8({ URLResolver.schemeLength($0) != nil }) { return ref }
         return resolveRelative(ref)
@@ -157,7 +158,7 @@ struct BaseURL {
 
 extension StringProtocol {
     /// The string without leading and trailing ASCII whitespace.
-    func trimmingASCIIWhitespace() -> Substring {
+    package func trimmingASCIIWhitespace() -> Substring {
         let sub = Substring(self)
         let utf8 = sub.utf8
         var start = utf8.startIndex
