@@ -72,6 +72,10 @@ public struct FeedRefresher: Sendable {
     public let now: @Sendable () -> Date
     /// A number in `0..<1` for scheduling jitter.
     public let random: @Sendable () -> Double
+    /// Bounds how many fetched documents are parsed, stored and published at once
+    /// (fetches themselves are bounded by the fetcher): with 32 fetches in flight on
+    /// two cores, letting every one hold its parsed document only costs memory.
+    public let processingGate: ConcurrencyLimiter?
 
     /// Permanent redirects seen on this many consecutive fetches move the feed.
     public static let redirectConfirmations = 3
@@ -85,7 +89,9 @@ public struct FeedRefresher: Sendable {
         schedule: RefreshSchedule = RefreshSchedule(),
         globalFilters: [FilterRule] = [],
         now: @escaping @Sendable () -> Date = { Date() },
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        processingGate: ConcurrencyLimiter? = ConcurrencyLimiter(
+            limit: 4 * ProcessInfo.processInfo.activeProcessorCount)
     ) {
         self.store = store
         self.fetcher = fetcher
@@ -95,10 +101,37 @@ public struct FeedRefresher: Sendable {
         self.globalFilters = globalFilters
         self.now = now
         self.random = random
+        self.processingGate = processingGate
     }
 
     /// Refreshes one feed and publishes what changed.
     public func refresh(_ feed: FeedRecord, logger: Logger) async throws -> FeedRefreshReport {
+        let holdsGate = Flag()
+        do {
+            let report = try await run(feed, logger: logger) {
+                guard let processingGate else { return }
+                try await processingGate.acquire(Self.gateKey)
+                holdsGate.value = true
+            }
+            if holdsGate.value { await processingGate?.release(Self.gateKey) }
+            return report
+        } catch {
+            if holdsGate.value { await processingGate?.release(Self.gateKey) }
+            throw error
+        }
+    }
+
+    private static let gateKey = "process"
+
+    private final class Flag {
+        var value = false
+    }
+
+    /// The refresh; `enterGate` is called once a document has arrived, before the
+    /// CPU- and memory-heavy part (parse, process, store, publish).
+    private func run(_ feed: FeedRecord, logger: Logger, enterGate: () async throws -> Void) async throws
+        -> FeedRefreshReport
+    {
         var logger = logger
         logger[metadataKey: "feed.url"] = "\(feed.subscription.url)"
         let started = now()
@@ -130,6 +163,7 @@ public struct FeedRefresher: Sendable {
                 succeeded(&state, interval: interval)
                 report.status = .notModified
             case .fetched(let body, let contentType):
+                try await enterGate()
                 let parsed: ParsedFeed
                 do {
                     parsed = try FeedParser.parse(

@@ -2,7 +2,7 @@
 ///
 /// Waiting suspends the task, never a thread; waiters are served first come, first served, and a
 /// cancelled waiter leaves the queue and throws `CancellationError`.
-actor ConcurrencyLimiter {
+public actor ConcurrencyLimiter {
     private struct Queue {
         var active = 0
         var order: [UInt64] = []
@@ -38,12 +38,12 @@ actor ConcurrencyLimiter {
     private var nextID: UInt64 = 0
 
     /// Creates a limiter letting at most `limit` holders (at least 1) share each key.
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = max(1, limit)
     }
 
     /// Waits until the key has room, then takes one place; pair with ``release(_:)``.
-    func acquire(_ key: String) async throws {
+    public func acquire(_ key: String) async throws {
         try Task.checkCancellation()
         var queue = self.queues[key, default: Queue()]
         if queue.active < self.limit, queue.waiting.isEmpty {
@@ -64,7 +64,7 @@ actor ConcurrencyLimiter {
     }
 
     /// Gives back a place taken by ``acquire(_:)``, handing it to the longest waiter if any.
-    func release(_ key: String) {
+    public func release(_ key: String) {
         guard var queue = self.queues[key] else { return }
         if let next = queue.popFirst() {
             // The place passes straight to the waiter; `active` stays the same.
