@@ -207,13 +207,12 @@ final class FeedDocumentReader {
             }
             sawFeedElement = true
             if format == nil { inferFormat(atom: tag == .entry) }
-            var item = RawItem()
-            item.base = base(frame)
-            item.lang = lang(frame)
+            // `current` is empty here: the end of the previous entry moved it out.
+            current.base = base(frame)
+            current.lang = lang(frame)
             if let about = attributes.value(named: "about") {
-                item.rdfAbout = URLResolver.resolve(about, against: base(frame))
+                current.rdfAbout = URLResolver.resolve(about, against: base(frame))
             }
-            current = item
             inItem = true
             frame.scope = .entry
             frame.opens = .entry
@@ -480,12 +479,14 @@ final class FeedDocumentReader {
         case .nothing:
             break
         case .entry:
+            // Moved out rather than copied, so its strings are not retained again.
+            var raw = RawItem()
+            swap(&raw, &current)
             if inItem {
-                let entry = FeedAdapter.entry(from: current, feedLanguage: channel.language ?? channel.lang)
+                let entry = FeedAdapter.entry(from: raw, feedLanguage: channel.language ?? channel.lang)
                 entryCount += 1
                 if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
             }
-            current = RawItem()
             inItem = false
         case .person:
             if let found = person, found.name != nil || found.email != nil || found.uri != nil {
