@@ -774,14 +774,20 @@ final class FeedDocumentReader {
     private static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
     private static let escapedQuote: [UInt8] = Array("&quot;".utf8)
 
-    private static let voidElements: Set<String> = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    /// HTML's void elements (no end tag), by length; compared as bytes, since this
+    /// runs for every end tag of markup inside a kept element.
+    private static let voidElements: [[StaticString]] = [
+        [], [], ["br", "hr"], ["col", "img", "wbr"], ["area", "base", "link", "meta"], ["embed", "input", "param", "track"],
+        ["source"],
     ]
 
     private static func isVoidElement(_ name: UnsafePointer<UInt8>) -> Bool {
         let length = strlen(name)
         guard length <= 6 else { return false }
-        return voidElements.contains(String(cString: name))
+        for candidate in voidElements[length] where memcmp(name, candidate.utf8Start, length) == 0 {
+            return true
+        }
+        return false
     }
 
     var currentLine: Int? {
