@@ -79,7 +79,7 @@ enum FeedAdapter {
         if preferOrigLink, let orig = nonEmpty(raw.origLink) { return orig }
         var firstAlternate: String?
         for link in raw.links where link.rel == "alternate" {
-            if link.type == nil || link.type!.contains("html") { return link.href }
+            if link.type == nil || containsHTML(link.type!) { return link.href }
             if firstAlternate == nil { firstAlternate = link.href }
         }
         if let firstAlternate { return firstAlternate }
@@ -153,6 +153,22 @@ enum FeedAdapter {
             name = name.trimmingASCIIWhitespace()
             if name == "()" { name = "" }
             return Author(name: name.isEmpty ? nil : String(name), email: email.isEmpty ? nil : email)
+        }
+    }
+
+    /// Whether `type` contains "html", compared as bytes: Foundation's
+    /// `contains(_:)` (a `range(of:)`) costs thousands of instructions a call.
+    private static func containsHTML(_ type: String) -> Bool {
+        var type = type
+        return type.withUTF8 { bytes in
+            guard bytes.count >= 4 else { return false }
+            for i in 0...(bytes.count - 4)
+            where bytes[i] == UInt8(ascii: "h") && bytes[i + 1] == UInt8(ascii: "t")
+                && bytes[i + 2] == UInt8(ascii: "m") && bytes[i + 3] == UInt8(ascii: "l")
+            {
+                return true
+            }
+            return false
         }
     }
 
