@@ -111,7 +111,7 @@ final class FeedDocumentReader {
     private var person: Author?
     private var personIsContributor = false
     private let capture = Capture()
-    private var text: [UInt8] = []
+    private var text = TextBuffer(capacity: 64 * 1024)
     private var pendingEndTag: String?
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
     private var tagCache: [TagKey: (String, Tag)] = [:]
@@ -130,8 +130,9 @@ final class FeedDocumentReader {
     init(documentURL: String?) {
         self.documentURL = documentURL
         contexts = [Context(base: documentURL, explicitBase: false, lang: nil)]
-        text.reserveCapacity(64 * 1024)
     }
+
+    deinit { text.deallocate() }
 
     // MARK: SAX events
 
@@ -418,7 +419,7 @@ final class FeedDocumentReader {
             }
         }
         if cap.escapeText {
-            HTMLText.appendEscaped(buffer, to: &text)
+            text.appendEscaped(buffer)
         } else {
             text.append(contentsOf: buffer)
         }
@@ -469,7 +470,7 @@ final class FeedDocumentReader {
                 if let name = frame.name, !Self.isVoidElement(name) {
                     text.append(UInt8(ascii: "<"))
                     text.append(UInt8(ascii: "/"))
-                    text.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
+                    text.append(cString: name)
                     text.append(UInt8(ascii: ">"))
                 }
                 return
@@ -547,7 +548,7 @@ final class FeedDocumentReader {
     // MARK: Text capture
 
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
-        text.removeAll(keepingCapacity: true)
+        text.removeAll()
         capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
         capture.explicitBase = explicitBase(frame)
         if let attributes {
@@ -581,9 +582,9 @@ final class FeedDocumentReader {
         if cap.kind == .plain || cap.kind == .guess {
             if !cap.sawChild {
                 // Text that turns out to hold markup: what came before is text in it.
-                let before = text
-                text.removeAll(keepingCapacity: true)
-                HTMLText.appendEscaped(before, to: &text)
+                let before = Array(text.bytes)
+                text.removeAll()
+                before.withUnsafeBufferPointer { text.appendEscaped($0) }
                 cap.escapeText = true
                 cap.kind = .html
             }
@@ -591,14 +592,14 @@ final class FeedDocumentReader {
         if stack.count - 1 == cap.depth { cap.topLevelChildren += 1 }
         cap.sawChild = true
         text.append(UInt8(ascii: "<"))
-        text.append(contentsOf: UnsafeBufferPointer(start: localname, count: strlen(localname)))
+        text.append(cString: localname)
         for attribute in attributes {
             text.append(UInt8(ascii: " "))
             if let p = attribute.prefix {
-                text.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(p)))
+                text.append(cString: p)
                 text.append(UInt8(ascii: ":"))
             }
-            text.append(contentsOf: UnsafeBufferPointer(start: attribute.localname, count: strlen(attribute.localname)))
+            text.append(cString: attribute.localname)
             text.append(UInt8(ascii: "="))
             text.append(UInt8(ascii: "\""))
             for c in attribute.valueBytes {
@@ -621,7 +622,7 @@ final class FeedDocumentReader {
         guard capture.active else { return }
         let cap = capture
         cap.active = false
-        var bytes = Self.trimmed(text)  // copies out of the reused buffer
+        var bytes = Self.trimmed(text.bytes)  // copies out of the reused buffer
         if cap.base64 {
             let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
             if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
@@ -697,14 +698,17 @@ final class FeedDocumentReader {
 
     /// `bytes` without leading and trailing ASCII whitespace.
     private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { trimmed($0) }
+    }
+
+    /// `bytes` without leading and trailing ASCII whitespace, copied into an array.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var start = 0
         var end = bytes.count
         func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
         while start < end && isSpace(bytes[start]) { start += 1 }
         while end > start && isSpace(bytes[end - 1]) { end -= 1 }
-        // Always a copy: sharing storage with the reused text buffer would make its
-        // next `removeAll(keepingCapacity:)` allocate a fresh buffer of full capacity.
-        return Array(bytes[start..<end])
+        return Array(UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 
     private func assign(_ cap: Capture, _ value: TextValue, url: () -> String?, to item: inout RawItem) {

@@ -1,0 +1,91 @@
+import CLibXML2
+
+/// The growable byte buffer the reader collects element text in, reused for the
+/// whole document. An `Array` would do, but each `append(contentsOf:)` costs a
+/// uniqueness check and a generic copy; this one is a capacity check and a `memcpy`,
+/// which matters for a buffer written to on every SAX text event.
+///
+/// Not copyable in spirit: the owner frees it with ``deallocate()``.
+struct TextBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// The bytes collected so far; valid until the next change.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    /// Appends a NUL-terminated name.
+    mutating func append(cString name: UnsafePointer<UInt8>) {
+        append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
+    }
+
+    /// Appends UTF-8 `text` with `&`, `<` and `>` escaped (as
+    /// ``HTMLText/appendEscaped(_:to:)`` does), copying runs of other bytes whole.
+    mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for i in 0..<text.count {
+            let c = text[i]
+            guard c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") else { continue }
+            append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<i]))
+            reserve(5)
+            switch c {
+            case UInt8(ascii: "&"):
+                base[count] = 0x26; base[count + 1] = 0x61; base[count + 2] = 0x6D; base[count + 3] = 0x70
+                base[count + 4] = 0x3B
+                count += 5
+            case UInt8(ascii: "<"):
+                base[count] = 0x26; base[count + 1] = 0x6C; base[count + 2] = 0x74; base[count + 3] = 0x3B
+                count += 4
+            default:
+                base[count] = 0x26; base[count + 1] = 0x67; base[count + 2] = 0x74; base[count + 3] = 0x3B
+                count += 4
+            }
+            runStart = i + 1
+        }
+        append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
+    }
+}
