@@ -663,9 +663,9 @@ final class FeedDocumentReader {
         case .imageURL: channel.imageURL = url()
         default:
             if inEntry {
-                assign(cap, textValue, url: url, to: &current)
+                assign(cap, textValue, text: value, url: url, to: &current)
             } else {
-                assign(cap, textValue, url: url, to: &channel)
+                assign(cap, textValue, text: value, url: url, to: &channel)
             }
         }
     }
@@ -711,7 +711,10 @@ final class FeedDocumentReader {
         return Array(UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 
-    private func assign(_ cap: Capture, _ value: TextValue, url: () -> String?, to item: inout RawItem) {
+    /// `text` is `value` decoded, for the fields that are not bodies (decoded once).
+    private func assign(
+        _ cap: Capture, _ value: TextValue, text: String, url: () -> String?, to item: inout RawItem
+    ) {
         let isEmpty = value.isEmpty
         switch cap.field {
         case .title: if item.title == nil { item.title = value }
@@ -720,15 +723,15 @@ final class FeedDocumentReader {
         case .rssLink: if item.rssLink == nil { item.rssLink = url() }
         case .guid:
             if item.guid == nil, !isEmpty {
-                item.guid = value.text
+                item.guid = text
                 item.guidIsPermalink = cap.isPermalink
             }
         case .atomID:
             if item.atomID == nil, !isEmpty {
                 // Atom ids are IRIs; a relative one is resolved like any reference.
                 item.atomID =
-                    URLResolver.scheme(of: value.text) == nil
-                    ? URLResolver.resolve(value.text, against: cap.base) : value.text
+                    URLResolver.scheme(of: text) == nil
+                    ? URLResolver.resolve(text, against: cap.base) : text
             }
         case .description: if item.description == nil { item.description = value }
         case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
@@ -740,27 +743,27 @@ final class FeedDocumentReader {
         case .mediaDescription: if item.mediaDescription == nil, !isEmpty { item.mediaDescription = value }
         case .date(let source):
             guard !isEmpty else { return }
-            if let date = FeedDate.parse(value.text) {
+            if let date = FeedDate.parse(text) {
                 // A repeated element replaces the earlier value, as in feedparser.
                 item.dates.removeAll { $0.0 == source }
                 item.dates.append((source, date))
             } else {
-                warnings.add("unreadable date \"\(value.text.prefix(60))\"", line: currentLine)
+                warnings.add("unreadable date \"\(text.prefix(60))\"", line: currentLine)
             }
-        case .rssAuthor: if !isEmpty { item.rssAuthors.append(value.text) }
-        case .dcCreator: if !isEmpty { item.dcCreators.append(value.text) }
-        case .itunesAuthor: if item.itunesAuthor == nil, !isEmpty { item.itunesAuthor = value.text }
+        case .rssAuthor: if !isEmpty { item.rssAuthors.append(text) }
+        case .dcCreator: if !isEmpty { item.dcCreators.append(text) }
+        case .itunesAuthor: if item.itunesAuthor == nil, !isEmpty { item.itunesAuthor = text }
         case .category:
-            let term = HTMLText.collapseWhitespace(value.text)
+            let term = HTMLText.collapseWhitespace(text)
             if !term.isEmpty { item.categories.append(Category(term: term, scheme: cap.scheme)) }
         case .origLink: if item.origLink == nil { item.origLink = url() }
         case .comments: if item.comments == nil { item.comments = url() }
         case .commentRss: if item.commentRss == nil { item.commentRss = url() }
-        case .language: if item.language == nil, !isEmpty { item.language = value.text }
+        case .language: if item.language == nil, !isEmpty { item.language = text }
         case .logo: if item.logo == nil { item.logo = url() }
         case .icon: if item.icon == nil { item.icon = url() }
         case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url() }
-        case .ttl: item.ttl = Int(value.text)
+        case .ttl: item.ttl = Int(text)
         case .personName, .personEmail, .personURI, .personText, .imageURL:
             break
         }
