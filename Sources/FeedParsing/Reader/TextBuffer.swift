@@ -66,11 +66,23 @@ struct TextBuffer {
     /// Appends UTF-8 `text` with `&`, `<` and `>` escaped (as
     /// ``HTMLText/appendEscaped(_:to:)`` does), copying runs of other bytes whole.
     mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let start = text.baseAddress else { return }
         var runStart = 0
-        for i in 0..<text.count {
+        var i = 0
+        let n = text.count
+        while i < n {
+            // Skip eight bytes at a time while none of them is `&`, `<` or `>`.
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
+                if !Self.hasEscapable(word) {
+                    i += 8
+                    continue
+                }
+            }
             let c = text[i]
+            i += 1
             guard c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") else { continue }
-            append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<i]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<(i - 1)]))
             reserve(5)
             switch c {
             case UInt8(ascii: "&"):
@@ -84,8 +96,18 @@ struct TextBuffer {
                 base[count] = 0x26; base[count + 1] = 0x67; base[count + 2] = 0x74; base[count + 3] = 0x3B
                 count += 4
             }
-            runStart = i + 1
+            runStart = i
         }
-        append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
+        append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<n]))
+    }
+
+    /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test
+    /// on the word XOR-ed with each of them).
+    @inline(__always)
+    private static func hasEscapable(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZero(word ^ (ones &* 0x26)) || hasZero(word ^ (ones &* 0x3C)) || hasZero(word ^ (ones &* 0x3E))
     }
 }
