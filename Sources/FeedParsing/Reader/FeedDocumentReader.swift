@@ -262,7 +262,7 @@ final class FeedDocumentReader {
         case .subtitle, .tagline:
             if !inEntry { beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame, attributes: attributes) }
         case .content:
-            if attributes.value(named: "src") != nil {
+            if attributes.bytes(named: "src") != nil {
                 frame.scope = .ignore
                 return
             }
@@ -298,8 +298,8 @@ final class FeedDocumentReader {
             capture.scheme = attributes.value(named: "scheme")
         case .guid:
             beginCapture(.guid, .plain, frame)
-            if let permalink = attributes.value(named: "isPermaLink") {
-                capture.isPermalink = permalink.trimmingASCIIWhitespace().lowercased() != "false"
+            if let permalink = attributes.bytes(named: "isPermaLink") {
+                capture.isPermalink = !permalink.trimmingASCIIWhitespace().equalsIgnoringASCIICase("false")
             }
         case .id:
             beginCapture(.atomID, .plain, frame)
@@ -367,9 +367,10 @@ final class FeedDocumentReader {
         case .mediaGroup:
             break
         case .mediaTitle:
-            beginCapture(.mediaTitle, attributes.value(named: "type") == "html" ? .html : .plain, frame)
+            beginCapture(.mediaTitle, attributes.bytes(named: "type")?.equals("html") == true ? .html : .plain, frame)
         case .mediaDescription:
-            beginCapture(.mediaDescription, attributes.value(named: "type") == "html" ? .html : .plain, frame)
+            beginCapture(
+                .mediaDescription, attributes.bytes(named: "type")?.equals("html") == true ? .html : .plain, frame)
         case .itunesImage:
             if let href = attributes.value(named: "href") ?? attributes.value(named: "url") {
                 let url = URLResolver.resolve(href, against: base(frame))
@@ -552,9 +553,11 @@ final class FeedDocumentReader {
         capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
         capture.explicitBase = explicitBase(frame)
         if let attributes {
-            if attributes.value(named: "mode")?.lowercased() == "base64" {
+            if let mode = attributes.bytes(named: "mode"), mode.equalsIgnoringASCIICase("base64") {
                 capture.base64 = true
-            } else if let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
+            } else if let typeBytes = attributes.bytes(named: "type"),
+                typeBytes.hasPrefixIgnoringASCIICase("application/"),
+                let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
                 !type.hasSuffix("xml")
             {
                 // A text construct whose type is a binary media type is base64.
@@ -564,14 +567,17 @@ final class FeedDocumentReader {
     }
 
     private func atomKind(_ attributes: Attributes) -> TextKind {
-        guard let type = attributes.value(named: "type")?.trimmingASCIIWhitespace().lowercased() else {
-            return attributes.value(named: "mode")?.lowercased() == "escaped" ? .html : .plain
+        // Compared as bytes: this runs for every Atom text construct.
+        guard let typeBytes = attributes.bytes(named: "type") else {
+            let mode = attributes.bytes(named: "mode")
+            return mode?.equalsIgnoringASCIICase("escaped") == true ? .html : .plain
         }
-        switch type {
-        case "html", "text/html": return .html
-        case "xhtml", "application/xhtml+xml": return .xhtml
-        default: return .plain
+        let type = typeBytes.trimmingASCIIWhitespace()
+        if type.equalsIgnoringASCIICase("html") || type.equalsIgnoringASCIICase("text/html") { return .html }
+        if type.equalsIgnoringASCIICase("xhtml") || type.equalsIgnoringASCIICase("application/xhtml+xml") {
+            return .xhtml
         }
+        return .plain
     }
 
     private func startChildOfCapture(
