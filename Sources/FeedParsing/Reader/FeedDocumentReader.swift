@@ -837,7 +837,7 @@ final class FeedDocumentReader {
         var name = String(cString: localname)
         var resolvedNS = ns
         // An undeclared prefix can leave "prefix:name" as the local name.
-        if ns == .core, let colon = name.firstIndex(of: ":") {
+        if ns == .core, name.utf8.contains(UInt8(ascii: ":")), let colon = name.firstIndex(of: ":") {
             resolvedNS = Namespace.resolve(uri: nil, prefix: String(name[..<colon]))
             name = String(name[name.index(after: colon)...])
         }
