@@ -825,8 +825,9 @@ final class FeedDocumentReader {
     private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
         // Names come from libxml2's dictionary, so one pointer is one name: a
         // direct-mapped cache on the pointer answers almost every lookup.
-        let slot =
-            Int(truncatingIfNeeded: (UInt(bitPattern: localname) >> 3) &+ UInt(ns.rawValue)) & (Self.tagSlots - 1)
+        // Fibonacci hashing spreads the dictionary's packed name pointers over the slots.
+        let mixed = (UInt64(UInt(bitPattern: localname)) &+ UInt64(ns.rawValue)) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: mixed >> 56)
         let entry = tagSlots[slot]
         if entry.name == localname && entry.ns == ns { return entry.tag }
         let key = TagKey(name: localname, ns: ns)
