@@ -628,32 +628,45 @@ final class FeedDocumentReader {
         guard capture.active else { return }
         let cap = capture
         cap.active = false
-        var bytes = Self.trimmed(text.bytes)  // copies out of the reused buffer
-        if cap.base64 {
-            let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
-            if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
-                bytes = Self.trimmed(Array(data))
-            }
-        }
-        if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
-        if cap.topLevelChildren == 1 && !cap.textOutsideChildren
-            && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
-        {
-            // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
-            // does HTML content some publishers (TypePad) wrap the same way.
-            bytes = Self.unwrapDiv(bytes)
-        }
-        let textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
-        let inEntry = inItem
-        // Bodies stay bytes; only the short fields are decoded here.
-        let value: String
+        let isBody: Bool
         switch cap.field {
         case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
             .xhtmlBody, .itunesSummary, .mediaDescription:
-            value = ""
+            isBody = true
         default:
-            value = textValue.text
+            isBody = false
         }
+        let unwrapsDiv =
+            cap.topLevelChildren == 1 && !cap.textOutsideChildren
+            && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
+        let trimmedText = text.bytes.trimmingASCIIWhitespace()
+        // Bodies stay bytes; only the short fields are decoded here.
+        let value: String
+        let textValue: TextValue
+        if !isBody && !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText) {
+            // The usual short field: decoded straight from the reused buffer, with no
+            // byte array in between. Its TextValue carries no bytes (`assign` only
+            // uses `value` for these fields).
+            value = String(decoding: trimmedText, as: UTF8.self)
+            textValue = TextValue(bytes: [], kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
+        } else {
+            var bytes = Array(trimmedText)  // copies out of the reused buffer
+            if cap.base64 {
+                let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
+                if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
+                    bytes = Self.trimmed(Array(data))
+                }
+            }
+            if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
+            if unwrapsDiv {
+                // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
+                // does HTML content some publishers (TypePad) wrap the same way.
+                bytes = Self.unwrapDiv(bytes)
+            }
+            textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
+            value = isBody ? "" : textValue.text
+        }
+        let inEntry = inItem
         func url() -> String? {
             value.isEmpty ? nil : URLResolver.resolve(value, against: cap.base)
         }
@@ -702,6 +715,19 @@ final class FeedDocumentReader {
         return out
     }
 
+    /// Whether ``replacingC1Controls(_:)`` could change `bytes`: a 0xC2 followed
+    /// by 0x80–0x9F.
+    private static func hasC1Control(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
+        var i = 0
+        while i + 1 < bytes.count, let hit = memchr(base + i, 0xC2, bytes.count - i - 1) {
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if bytes[at + 1] >= 0x80 && bytes[at + 1] <= 0x9F { return true }
+            i = at + 1
+        }
+        return false
+    }
+
     /// `bytes` without leading and trailing ASCII whitespace.
     private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
         bytes.withUnsafeBufferPointer { trimmed($0) }
@@ -721,7 +747,8 @@ final class FeedDocumentReader {
     private func assign(
         _ cap: Capture, _ value: TextValue, text: String, url: () -> String?, to item: inout RawItem
     ) {
-        let isEmpty = value.isEmpty
+        // `value` has no bytes for the short fields; `text` is empty for bodies.
+        let isEmpty = value.isEmpty && text.isEmpty
         switch cap.field {
         case .title: if item.title == nil { item.title = value }
         case .dcTitle: if item.dcTitle == nil { item.dcTitle = value }
