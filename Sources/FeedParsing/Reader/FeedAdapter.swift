@@ -88,8 +88,9 @@ enum FeedAdapter {
     }
 
     private static func image(of raw: RawItem) -> String? {
-        let candidates = raw.media.filter { !$0.isThumbnail }
-        if let content = candidates.first(where: { isImage(type: $0.type, medium: $0.medium, url: $0.url) }) {
+        if let content = raw.media.first(where: {
+            !$0.isThumbnail && isImage(type: $0.type, medium: $0.medium, url: $0.url)
+        }) {
             return content.url
         }
         if let thumbnail = raw.media.first(where: \.isThumbnail) { return thumbnail.url }
