@@ -122,9 +122,11 @@ enum FeedAdapter {
     /// bare name.
     static func parsePerson(_ text: String) -> Author {
         var text = String(text.trimmingASCIIWhitespace())
+        let trimmed = text
         return text.withUTF8 { bytes -> Author in
             guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else {
-                return Author(name: bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
+                // A bare name: the string itself, not a copy decoded from its bytes.
+                return Author(name: bytes.isEmpty ? nil : trimmed)
             }
             func isSeparator(_ c: UInt8) -> Bool {
                 switch c {
