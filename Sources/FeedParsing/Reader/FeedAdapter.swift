@@ -188,7 +188,17 @@ enum FeedAdapter {
     private static func dedupe<T, K: Hashable>(_ items: [T], by key: (T) -> K) -> [T] {
         guard items.count > 1 else { return items }
         if items.count <= 16 {
-            // Entries carry a handful of categories: comparing beats hashing.
+            // Entries carry a handful of categories: comparing beats hashing, and
+            // most lists have no duplicate, so they are returned without a copy.
+            var duplicate = false
+            search: for i in 1..<items.count {
+                let k = key(items[i])
+                for j in 0..<i where key(items[j]) == k {
+                    duplicate = true
+                    break search
+                }
+            }
+            if !duplicate { return items }
             var result: [T] = []
             result.reserveCapacity(items.count)
             var keys: [K] = []
