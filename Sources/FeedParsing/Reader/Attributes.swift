@@ -55,6 +55,12 @@ struct Attributes: Sequence {
         return nil
     }
 
+    /// ``value(named:)`` without leading and trailing ASCII whitespace, trimmed
+    /// before decoding (the same string as decoding first, and cheaper).
+    func trimmedValue(named name: StaticString) -> String? {
+        bytes(named: name).map { String(decoding: $0.trimmingASCIIWhitespace(), as: UTF8.self) }
+    }
+
     /// The bytes of ``value(named:)``, for values only compared: no `String` is built.
     func bytes(named name: StaticString) -> UnsafeBufferPointer<UInt8>? {
         for i in 0..<count {

@@ -245,11 +245,11 @@ final class FeedDocumentReader {
             beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame, attributes: attributes)
         case .link:
             if let href = attributes.value(named: "href") {
-                let rel = attributes.value(named: "rel")?.trimmingASCIIWhitespace().lowercased() ?? "alternate"
+                let rel = attributes.trimmedValue(named: "rel")?.lowercased() ?? "alternate"
                 let link = RawLink(
                     href: URLResolver.resolve(href, against: base(frame)), rel: rel.isEmpty ? "alternate" : rel,
                     type: attributes.value(named: "type")?.lowercased(),
-                    length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
+                    length: attributes.trimmedValue(named: "length").flatMap { Int64($0) })
                 if inEntry { current.links.append(link) } else { channel.links.append(link) }
                 frame.scope = .ignore
             } else {
@@ -323,8 +323,7 @@ final class FeedDocumentReader {
         case .managingEditor, .webMaster:
             frame.scope = .ignore
         case .category:
-            if let term = attributes.value(named: "term") {
-                let value = String(term.trimmingASCIIWhitespace())
+            if let value = attributes.trimmedValue(named: "term") {
                 if !value.isEmpty {
                     let category = Category(
                         term: value, scheme: attributes.value(named: "scheme"), label: attributes.value(named: "label"))
@@ -338,11 +337,12 @@ final class FeedDocumentReader {
         case .dcSubject:
             beginCapture(.category, .plain, frame)
         case .enclosure:
-            if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
+            if let urlBytes = attributes.bytes(named: "url"), !urlBytes.trimmingASCIIWhitespace().isEmpty {
+                let url = String(decoding: urlBytes, as: UTF8.self)
                 let enclosure = Enclosure(
                     url: URLResolver.resolve(url, against: base(frame)),
-                    type: attributes.value(named: "type").map { String($0.trimmingASCIIWhitespace()) },
-                    length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
+                    type: attributes.trimmedValue(named: "type"),
+                    length: attributes.trimmedValue(named: "length").flatMap { Int64($0) })
                 if inEntry { current.enclosures.append(enclosure) }
             }
             frame.scope = .ignore
@@ -356,7 +356,8 @@ final class FeedDocumentReader {
         case .dcTitle: beginCapture(.dcTitle, .guess, frame)
         case .dcDescription: beginCapture(.dcDescription, .guess, frame)
         case .mediaContent, .mediaThumbnail:
-            if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
+            if let urlBytes = attributes.bytes(named: "url"), !urlBytes.trimmingASCIIWhitespace().isEmpty {
+                let url = String(decoding: urlBytes, as: UTF8.self)
                 let media = RawMedia(
                     url: URLResolver.resolve(url, against: base(frame)),
                     type: attributes.value(named: "type")?.lowercased(),
