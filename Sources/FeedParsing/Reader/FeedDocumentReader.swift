@@ -609,13 +609,7 @@ final class FeedDocumentReader {
             text.append(cString: attribute.localname)
             text.append(UInt8(ascii: "="))
             text.append(UInt8(ascii: "\""))
-            for c in attribute.valueBytes {
-                switch c {
-                case UInt8(ascii: "&"): text.append(contentsOf: Self.escapedAmpersand)
-                case UInt8(ascii: "\""): text.append(contentsOf: Self.escapedQuote)
-                default: text.append(c)
-                }
-            }
+            text.appendAttributeEscaped(attribute.valueBytes)
             text.append(UInt8(ascii: "\""))
         }
         text.append(UInt8(ascii: ">"))
@@ -812,8 +806,6 @@ final class FeedDocumentReader {
         return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
     }
 
-    private static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
-    private static let escapedQuote: [UInt8] = Array("&quot;".utf8)
 
     /// HTML's void elements (no end tag), by length; compared as bytes, since this
     /// runs for every end tag of markup inside a kept element.

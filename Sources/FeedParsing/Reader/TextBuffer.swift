@@ -101,6 +101,27 @@ struct TextBuffer {
         append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<n]))
     }
 
+    /// Appends an attribute value for a double-quoted HTML attribute: `&` and `"`
+    /// escaped, runs of other bytes copied whole.
+    mutating func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for i in 0..<value.count {
+            let c = value[i]
+            guard c == UInt8(ascii: "&") || c == UInt8(ascii: "\"") else { continue }
+            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i]))
+            if c == UInt8(ascii: "&") {
+                append(contentsOf: Self.escapedAmpersand)
+            } else {
+                append(contentsOf: Self.escapedQuote)
+            }
+            runStart = i + 1
+        }
+        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count]))
+    }
+
+    private static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
+    private static let escapedQuote: [UInt8] = Array("&quot;".utf8)
+
     /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test
     /// on the word XOR-ed with each of them).
     @inline(__always)
