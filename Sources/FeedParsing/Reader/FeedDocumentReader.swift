@@ -773,8 +773,7 @@ final class FeedDocumentReader {
             guard !isEmpty else { return }
             if let date = FeedDate.parse(text) {
                 // A repeated element replaces the earlier value, as in feedparser.
-                item.dates.removeAll { $0.0 == source }
-                item.dates.append((source, date))
+                item.dates[source] = date
             } else {
                 warnings.add("unreadable date \"\(text.prefix(60))\"", line: currentLine)
             }
