@@ -112,8 +112,10 @@ enum FeedAdapter {
 
     private static func authors(of raw: RawItem) -> [Author] {
         if !raw.authors.isEmpty { return raw.authors }
-        var result = raw.rssAuthors.map(parsePerson)
-        result += raw.dcCreators.map(parsePerson)
+        var result: [Author] = []
+        result.reserveCapacity(raw.rssAuthors.count + raw.dcCreators.count)
+        for text in raw.rssAuthors { result.append(parsePerson(text)) }
+        for text in raw.dcCreators { result.append(parsePerson(text)) }
         if result.isEmpty, let itunes = nonEmpty(raw.itunesAuthor) { result.append(Author(name: itunes)) }
         return dedupe(result, by: { $0 })
     }
