@@ -782,7 +782,11 @@ final class FeedDocumentReader {
         case .itunesAuthor: if item.itunesAuthor == nil, !isEmpty { item.itunesAuthor = text }
         case .category:
             let term = HTMLText.collapseWhitespace(text)
-            if !term.isEmpty { item.categories.append(Category(term: term, scheme: cap.scheme)) }
+            if !term.isEmpty {
+                // Items usually carry a few categories: one allocation, not one per doubling.
+                if item.categories.isEmpty { item.categories.reserveCapacity(4) }
+                item.categories.append(Category(term: term, scheme: cap.scheme))
+            }
         case .origLink: if item.origLink == nil { item.origLink = url() }
         case .comments: if item.comments == nil { item.comments = url() }
         case .commentRss: if item.commentRss == nil { item.commentRss = url() }
