@@ -809,11 +809,11 @@ final class FeedDocumentReader {
         return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
     }
 
-
     /// HTML's void elements (no end tag), by length; compared as bytes, since this
     /// runs for every end tag of markup inside a kept element.
     private static let voidElements: [[StaticString]] = [
-        [], [], ["br", "hr"], ["col", "img", "wbr"], ["area", "base", "link", "meta"], ["embed", "input", "param", "track"],
+        [], [], ["br", "hr"], ["col", "img", "wbr"], ["area", "base", "link", "meta"],
+        ["embed", "input", "param", "track"],
         ["source"],
     ]
 

@@ -58,6 +58,11 @@ struct TextBuffer {
         bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
+    /// Appends an ASCII literal such as an entity reference.
+    mutating func append(_ literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
     /// Appends a NUL-terminated name.
     mutating func append(cString name: UnsafePointer<UInt8>) {
         append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
@@ -83,18 +88,10 @@ struct TextBuffer {
             i += 1
             guard c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") else { continue }
             append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<(i - 1)]))
-            reserve(5)
             switch c {
-            case UInt8(ascii: "&"):
-                base[count] = 0x26; base[count + 1] = 0x61; base[count + 2] = 0x6D; base[count + 3] = 0x70
-                base[count + 4] = 0x3B
-                count += 5
-            case UInt8(ascii: "<"):
-                base[count] = 0x26; base[count + 1] = 0x6C; base[count + 2] = 0x74; base[count + 3] = 0x3B
-                count += 4
-            default:
-                base[count] = 0x26; base[count + 1] = 0x67; base[count + 2] = 0x74; base[count + 3] = 0x3B
-                count += 4
+            case UInt8(ascii: "&"): append("&amp;")
+            case UInt8(ascii: "<"): append("&lt;")
+            default: append("&gt;")
             }
             runStart = i
         }
@@ -109,18 +106,11 @@ struct TextBuffer {
             let c = value[i]
             guard c == UInt8(ascii: "&") || c == UInt8(ascii: "\"") else { continue }
             append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i]))
-            if c == UInt8(ascii: "&") {
-                append(contentsOf: Self.escapedAmpersand)
-            } else {
-                append(contentsOf: Self.escapedQuote)
-            }
+            append(c == UInt8(ascii: "&") ? "&amp;" : "&quot;")
             runStart = i + 1
         }
         append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count]))
     }
-
-    private static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
-    private static let escapedQuote: [UInt8] = Array("&quot;".utf8)
 
     /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test
     /// on the word XOR-ed with each of them).
