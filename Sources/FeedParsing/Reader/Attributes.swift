@@ -54,6 +54,61 @@ struct Attributes: Sequence {
         }
         return nil
     }
+
+    /// ``value(named:)`` without leading and trailing ASCII whitespace, trimmed
+    /// before decoding (the same string as decoding first, and cheaper).
+    func trimmedValue(named name: StaticString) -> String? {
+        bytes(named: name).map { String(decoding: $0.trimmingASCIIWhitespace(), as: UTF8.self) }
+    }
+
+    /// The bytes of ``value(named:)``, for values only compared: no `String` is built.
+    func bytes(named name: StaticString) -> UnsafeBufferPointer<UInt8>? {
+        for i in 0..<count {
+            let p = base! + i * 5
+            if strcmp(p[0]!, name.utf8Start) == 0 { return self[i].valueBytes }
+        }
+        return nil
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Without leading and trailing ASCII whitespace (as `trimmingASCIIWhitespace()`).
+    func trimmingASCIIWhitespace() -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = count
+        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
+        while start < end && isSpace(self[start]) { start += 1 }
+        while end > start && isSpace(self[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: self[start..<end])
+    }
+
+    /// Whether the bytes equal `lowercase` (ASCII) with ASCII letters compared
+    /// case-insensitively: the same answer as `String(decoding:).lowercased() ==
+    /// lowercase` for the ASCII words it is used with, as no other character
+    /// lowercases to one of their letters.
+    func equalsIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        guard count == lowercase.utf8CodeUnitCount else { return false }
+        return hasPrefixIgnoringASCIICase(lowercase)
+    }
+
+    /// Whether the bytes start with `lowercase` (ASCII), ASCII letters compared
+    /// case-insensitively.
+    func hasPrefixIgnoringASCIICase(_ lowercase: StaticString) -> Bool {
+        let n = lowercase.utf8CodeUnitCount
+        guard count >= n else { return false }
+        let target = lowercase.utf8Start
+        for i in 0..<n {
+            var c = self[i]
+            if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { c += 32 }
+            if c != target[i] { return false }
+        }
+        return true
+    }
+
+    /// Whether the bytes are exactly `value` (ASCII).
+    func equals(_ value: StaticString) -> Bool {
+        count == value.utf8CodeUnitCount && (count == 0 || memcmp(baseAddress!, value.utf8Start, count) == 0)
+    }
 }
 
 private func strcmp(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>) -> Int32 {

@@ -79,7 +79,7 @@ enum FeedAdapter {
         if preferOrigLink, let orig = nonEmpty(raw.origLink) { return orig }
         var firstAlternate: String?
         for link in raw.links where link.rel == "alternate" {
-            if link.type == nil || link.type!.contains("html") { return link.href }
+            if link.type == nil || containsHTML(link.type!) { return link.href }
             if firstAlternate == nil { firstAlternate = link.href }
         }
         if let firstAlternate { return firstAlternate }
@@ -88,8 +88,9 @@ enum FeedAdapter {
     }
 
     private static func image(of raw: RawItem) -> String? {
-        let candidates = raw.media.filter { !$0.isThumbnail }
-        if let content = candidates.first(where: { isImage(type: $0.type, medium: $0.medium, url: $0.url) }) {
+        if let content = raw.media.first(where: {
+            !$0.isThumbnail && isImage(type: $0.type, medium: $0.medium, url: $0.url)
+        }) {
             return content.url
         }
         if let thumbnail = raw.media.first(where: \.isThumbnail) { return thumbnail.url }
@@ -111,8 +112,10 @@ enum FeedAdapter {
 
     private static func authors(of raw: RawItem) -> [Author] {
         if !raw.authors.isEmpty { return raw.authors }
-        var result = raw.rssAuthors.map(parsePerson)
-        result += raw.dcCreators.map(parsePerson)
+        var result: [Author] = []
+        result.reserveCapacity(raw.rssAuthors.count + raw.dcCreators.count)
+        for text in raw.rssAuthors { result.append(parsePerson(text)) }
+        for text in raw.dcCreators { result.append(parsePerson(text)) }
         if result.isEmpty, let itunes = nonEmpty(raw.itunesAuthor) { result.append(Author(name: itunes)) }
         return dedupe(result, by: { $0 })
     }
@@ -121,9 +124,11 @@ enum FeedAdapter {
     /// bare name.
     static func parsePerson(_ text: String) -> Author {
         var text = String(text.trimmingASCIIWhitespace())
+        let trimmed = text
         return text.withUTF8 { bytes -> Author in
             guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else {
-                return Author(name: bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self))
+                // A bare name: the string itself, not a copy decoded from its bytes.
+                return Author(name: bytes.isEmpty ? nil : trimmed)
             }
             func isSeparator(_ c: UInt8) -> Bool {
                 switch c {
@@ -156,6 +161,22 @@ enum FeedAdapter {
         }
     }
 
+    /// Whether `type` contains "html", compared as bytes: Foundation's
+    /// `contains(_:)` (a `range(of:)`) costs thousands of instructions a call.
+    private static func containsHTML(_ type: String) -> Bool {
+        var type = type
+        return type.withUTF8 { bytes in
+            guard bytes.count >= 4 else { return false }
+            for i in 0...(bytes.count - 4)
+            where bytes[i] == UInt8(ascii: "h") && bytes[i + 1] == UInt8(ascii: "t")
+                && bytes[i + 2] == UInt8(ascii: "m") && bytes[i + 3] == UInt8(ascii: "l")
+            {
+                return true
+            }
+            return false
+        }
+    }
+
     static func isWebURL(_ s: String) -> Bool {
         let scheme = URLResolver.scheme(of: s)
         return scheme == "http" || scheme == "https"
@@ -169,7 +190,17 @@ enum FeedAdapter {
     private static func dedupe<T, K: Hashable>(_ items: [T], by key: (T) -> K) -> [T] {
         guard items.count > 1 else { return items }
         if items.count <= 16 {
-            // Entries carry a handful of categories: comparing beats hashing.
+            // Entries carry a handful of categories: comparing beats hashing, and
+            // most lists have no duplicate, so they are returned without a copy.
+            var duplicate = false
+            search: for i in 1..<items.count {
+                let k = key(items[i])
+                for j in 0..<i where key(items[j]) == k {
+                    duplicate = true
+                    break search
+                }
+            }
+            if !duplicate { return items }
             var result: [T] = []
             result.reserveCapacity(items.count)
             var keys: [K] = []

@@ -111,7 +111,7 @@ final class FeedDocumentReader {
     private var person: Author?
     private var personIsContributor = false
     private let capture = Capture()
-    private var text: [UInt8] = []
+    private var text = TextBuffer(capacity: 64 * 1024)
     private var pendingEndTag: String?
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
     private var tagCache: [TagKey: (String, Tag)] = [:]
@@ -130,8 +130,9 @@ final class FeedDocumentReader {
     init(documentURL: String?) {
         self.documentURL = documentURL
         contexts = [Context(base: documentURL, explicitBase: false, lang: nil)]
-        text.reserveCapacity(64 * 1024)
     }
+
+    deinit { text.deallocate() }
 
     // MARK: SAX events
 
@@ -207,13 +208,12 @@ final class FeedDocumentReader {
             }
             sawFeedElement = true
             if format == nil { inferFormat(atom: tag == .entry) }
-            var item = RawItem()
-            item.base = base(frame)
-            item.lang = lang(frame)
+            // `current` is empty here: the end of the previous entry moved it out.
+            current.base = base(frame)
+            current.lang = lang(frame)
             if let about = attributes.value(named: "about") {
-                item.rdfAbout = URLResolver.resolve(about, against: base(frame))
+                current.rdfAbout = URLResolver.resolve(about, against: base(frame))
             }
-            current = item
             inItem = true
             frame.scope = .entry
             frame.opens = .entry
@@ -245,11 +245,11 @@ final class FeedDocumentReader {
             beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame, attributes: attributes)
         case .link:
             if let href = attributes.value(named: "href") {
-                let rel = attributes.value(named: "rel")?.trimmingASCIIWhitespace().lowercased() ?? "alternate"
+                let rel = attributes.trimmedValue(named: "rel")?.lowercased() ?? "alternate"
                 let link = RawLink(
                     href: URLResolver.resolve(href, against: base(frame)), rel: rel.isEmpty ? "alternate" : rel,
                     type: attributes.value(named: "type")?.lowercased(),
-                    length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
+                    length: attributes.trimmedValue(named: "length").flatMap { Int64($0) })
                 if inEntry { current.links.append(link) } else { channel.links.append(link) }
                 frame.scope = .ignore
             } else {
@@ -262,7 +262,7 @@ final class FeedDocumentReader {
         case .subtitle, .tagline:
             if !inEntry { beginCapture(.summary, isAtom ? atomKind(attributes) : .html, frame, attributes: attributes) }
         case .content:
-            if attributes.value(named: "src") != nil {
+            if attributes.bytes(named: "src") != nil {
                 frame.scope = .ignore
                 return
             }
@@ -298,8 +298,8 @@ final class FeedDocumentReader {
             capture.scheme = attributes.value(named: "scheme")
         case .guid:
             beginCapture(.guid, .plain, frame)
-            if let permalink = attributes.value(named: "isPermaLink") {
-                capture.isPermalink = permalink.trimmingASCIIWhitespace().lowercased() != "false"
+            if let permalink = attributes.bytes(named: "isPermaLink") {
+                capture.isPermalink = !permalink.trimmingASCIIWhitespace().equalsIgnoringASCIICase("false")
             }
         case .id:
             beginCapture(.atomID, .plain, frame)
@@ -323,8 +323,7 @@ final class FeedDocumentReader {
         case .managingEditor, .webMaster:
             frame.scope = .ignore
         case .category:
-            if let term = attributes.value(named: "term") {
-                let value = String(term.trimmingASCIIWhitespace())
+            if let value = attributes.trimmedValue(named: "term") {
                 if !value.isEmpty {
                     let category = Category(
                         term: value, scheme: attributes.value(named: "scheme"), label: attributes.value(named: "label"))
@@ -338,11 +337,12 @@ final class FeedDocumentReader {
         case .dcSubject:
             beginCapture(.category, .plain, frame)
         case .enclosure:
-            if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
+            if let urlBytes = attributes.bytes(named: "url"), !urlBytes.trimmingASCIIWhitespace().isEmpty {
+                let url = String(decoding: urlBytes, as: UTF8.self)
                 let enclosure = Enclosure(
                     url: URLResolver.resolve(url, against: base(frame)),
-                    type: attributes.value(named: "type").map { String($0.trimmingASCIIWhitespace()) },
-                    length: attributes.value(named: "length").flatMap { Int64($0.trimmingASCIIWhitespace()) })
+                    type: attributes.trimmedValue(named: "type"),
+                    length: attributes.trimmedValue(named: "length").flatMap { Int64($0) })
                 if inEntry { current.enclosures.append(enclosure) }
             }
             frame.scope = .ignore
@@ -356,7 +356,8 @@ final class FeedDocumentReader {
         case .dcTitle: beginCapture(.dcTitle, .guess, frame)
         case .dcDescription: beginCapture(.dcDescription, .guess, frame)
         case .mediaContent, .mediaThumbnail:
-            if let url = attributes.value(named: "url"), !url.trimmingASCIIWhitespace().isEmpty {
+            if let urlBytes = attributes.bytes(named: "url"), !urlBytes.trimmingASCIIWhitespace().isEmpty {
+                let url = String(decoding: urlBytes, as: UTF8.self)
                 let media = RawMedia(
                     url: URLResolver.resolve(url, against: base(frame)),
                     type: attributes.value(named: "type")?.lowercased(),
@@ -367,9 +368,10 @@ final class FeedDocumentReader {
         case .mediaGroup:
             break
         case .mediaTitle:
-            beginCapture(.mediaTitle, attributes.value(named: "type") == "html" ? .html : .plain, frame)
+            beginCapture(.mediaTitle, attributes.bytes(named: "type")?.equals("html") == true ? .html : .plain, frame)
         case .mediaDescription:
-            beginCapture(.mediaDescription, attributes.value(named: "type") == "html" ? .html : .plain, frame)
+            beginCapture(
+                .mediaDescription, attributes.bytes(named: "type")?.equals("html") == true ? .html : .plain, frame)
         case .itunesImage:
             if let href = attributes.value(named: "href") ?? attributes.value(named: "url") {
                 let url = URLResolver.resolve(href, against: base(frame))
@@ -419,7 +421,7 @@ final class FeedDocumentReader {
             }
         }
         if cap.escapeText {
-            HTMLText.appendEscaped(buffer, to: &text)
+            text.appendEscaped(buffer)
         } else {
             text.append(contentsOf: buffer)
         }
@@ -470,7 +472,7 @@ final class FeedDocumentReader {
                 if let name = frame.name, !Self.isVoidElement(name) {
                     text.append(UInt8(ascii: "<"))
                     text.append(UInt8(ascii: "/"))
-                    text.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
+                    text.append(cString: name)
                     text.append(UInt8(ascii: ">"))
                 }
                 return
@@ -480,12 +482,14 @@ final class FeedDocumentReader {
         case .nothing:
             break
         case .entry:
+            // Moved out rather than copied, so its strings are not retained again.
+            var raw = RawItem()
+            swap(&raw, &current)
             if inItem {
-                let entry = FeedAdapter.entry(from: current, feedLanguage: channel.language ?? channel.lang)
+                let entry = FeedAdapter.entry(from: raw, feedLanguage: channel.language ?? channel.lang)
                 entryCount += 1
                 if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
             }
-            current = RawItem()
             inItem = false
         case .person:
             if let found = person, found.name != nil || found.email != nil || found.uri != nil {
@@ -546,13 +550,15 @@ final class FeedDocumentReader {
     // MARK: Text capture
 
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
-        text.removeAll(keepingCapacity: true)
+        text.removeAll()
         capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
         capture.explicitBase = explicitBase(frame)
         if let attributes {
-            if attributes.value(named: "mode")?.lowercased() == "base64" {
+            if let mode = attributes.bytes(named: "mode"), mode.equalsIgnoringASCIICase("base64") {
                 capture.base64 = true
-            } else if let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
+            } else if let typeBytes = attributes.bytes(named: "type"),
+                typeBytes.hasPrefixIgnoringASCIICase("application/"),
+                let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
                 !type.hasSuffix("xml")
             {
                 // A text construct whose type is a binary media type is base64.
@@ -562,14 +568,17 @@ final class FeedDocumentReader {
     }
 
     private func atomKind(_ attributes: Attributes) -> TextKind {
-        guard let type = attributes.value(named: "type")?.trimmingASCIIWhitespace().lowercased() else {
-            return attributes.value(named: "mode")?.lowercased() == "escaped" ? .html : .plain
+        // Compared as bytes: this runs for every Atom text construct.
+        guard let typeBytes = attributes.bytes(named: "type") else {
+            let mode = attributes.bytes(named: "mode")
+            return mode?.equalsIgnoringASCIICase("escaped") == true ? .html : .plain
         }
-        switch type {
-        case "html", "text/html": return .html
-        case "xhtml", "application/xhtml+xml": return .xhtml
-        default: return .plain
+        let type = typeBytes.trimmingASCIIWhitespace()
+        if type.equalsIgnoringASCIICase("html") || type.equalsIgnoringASCIICase("text/html") { return .html }
+        if type.equalsIgnoringASCIICase("xhtml") || type.equalsIgnoringASCIICase("application/xhtml+xml") {
+            return .xhtml
         }
+        return .plain
     }
 
     private func startChildOfCapture(
@@ -580,9 +589,9 @@ final class FeedDocumentReader {
         if cap.kind == .plain || cap.kind == .guess {
             if !cap.sawChild {
                 // Text that turns out to hold markup: what came before is text in it.
-                let before = text
-                text.removeAll(keepingCapacity: true)
-                HTMLText.appendEscaped(before, to: &text)
+                let before = Array(text.bytes)
+                text.removeAll()
+                before.withUnsafeBufferPointer { text.appendEscaped($0) }
                 cap.escapeText = true
                 cap.kind = .html
             }
@@ -590,23 +599,17 @@ final class FeedDocumentReader {
         if stack.count - 1 == cap.depth { cap.topLevelChildren += 1 }
         cap.sawChild = true
         text.append(UInt8(ascii: "<"))
-        text.append(contentsOf: UnsafeBufferPointer(start: localname, count: strlen(localname)))
+        text.append(cString: localname)
         for attribute in attributes {
             text.append(UInt8(ascii: " "))
             if let p = attribute.prefix {
-                text.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(p)))
+                text.append(cString: p)
                 text.append(UInt8(ascii: ":"))
             }
-            text.append(contentsOf: UnsafeBufferPointer(start: attribute.localname, count: strlen(attribute.localname)))
+            text.append(cString: attribute.localname)
             text.append(UInt8(ascii: "="))
             text.append(UInt8(ascii: "\""))
-            for c in attribute.valueBytes {
-                switch c {
-                case UInt8(ascii: "&"): text.append(contentsOf: Self.escapedAmpersand)
-                case UInt8(ascii: "\""): text.append(contentsOf: Self.escapedQuote)
-                default: text.append(c)
-                }
-            }
+            text.appendAttributeEscaped(attribute.valueBytes)
             text.append(UInt8(ascii: "\""))
         }
         text.append(UInt8(ascii: ">"))
@@ -620,32 +623,45 @@ final class FeedDocumentReader {
         guard capture.active else { return }
         let cap = capture
         cap.active = false
-        var bytes = Self.trimmed(text)  // copies out of the reused buffer
-        if cap.base64 {
-            let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
-            if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
-                bytes = Self.trimmed(Array(data))
-            }
-        }
-        if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
-        if cap.topLevelChildren == 1 && !cap.textOutsideChildren
-            && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
-        {
-            // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
-            // does HTML content some publishers (TypePad) wrap the same way.
-            bytes = Self.unwrapDiv(bytes)
-        }
-        let textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
-        let inEntry = inItem
-        // Bodies stay bytes; only the short fields are decoded here.
-        let value: String
+        let isBody: Bool
         switch cap.field {
         case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
             .xhtmlBody, .itunesSummary, .mediaDescription:
-            value = ""
+            isBody = true
         default:
-            value = textValue.text
+            isBody = false
         }
+        let unwrapsDiv =
+            cap.topLevelChildren == 1 && !cap.textOutsideChildren
+            && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
+        let trimmedText = text.bytes.trimmingASCIIWhitespace()
+        // Bodies stay bytes; only the short fields are decoded here.
+        let value: String
+        let textValue: TextValue
+        if !isBody && !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText) {
+            // The usual short field: decoded straight from the reused buffer, with no
+            // byte array in between. Its TextValue carries no bytes (`assign` only
+            // uses `value` for these fields).
+            value = String(decoding: trimmedText, as: UTF8.self)
+            textValue = TextValue(bytes: [], kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
+        } else {
+            var bytes = Array(trimmedText)  // copies out of the reused buffer
+            if cap.base64 {
+                let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
+                if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
+                    bytes = Self.trimmed(Array(data))
+                }
+            }
+            if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
+            if unwrapsDiv {
+                // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
+                // does HTML content some publishers (TypePad) wrap the same way.
+                bytes = Self.unwrapDiv(bytes)
+            }
+            textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
+            value = isBody ? "" : textValue.text
+        }
+        let inEntry = inItem
         func url() -> String? {
             value.isEmpty ? nil : URLResolver.resolve(value, against: cap.base)
         }
@@ -661,9 +677,9 @@ final class FeedDocumentReader {
         case .imageURL: channel.imageURL = url()
         default:
             if inEntry {
-                assign(cap, textValue, url: url, to: &current)
+                assign(cap, textValue, text: value, url: url, to: &current)
             } else {
-                assign(cap, textValue, url: url, to: &channel)
+                assign(cap, textValue, text: value, url: url, to: &channel)
             }
         }
     }
@@ -694,20 +710,40 @@ final class FeedDocumentReader {
         return out
     }
 
+    /// Whether ``replacingC1Controls(_:)`` could change `bytes`: a 0xC2 followed
+    /// by 0x80–0x9F.
+    private static func hasC1Control(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 1 else { return false }
+        var i = 0
+        while i + 1 < bytes.count, let hit = memchr(base + i, 0xC2, bytes.count - i - 1) {
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if bytes[at + 1] >= 0x80 && bytes[at + 1] <= 0x9F { return true }
+            i = at + 1
+        }
+        return false
+    }
+
     /// `bytes` without leading and trailing ASCII whitespace.
     private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { trimmed($0) }
+    }
+
+    /// `bytes` without leading and trailing ASCII whitespace, copied into an array.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var start = 0
         var end = bytes.count
         func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
         while start < end && isSpace(bytes[start]) { start += 1 }
         while end > start && isSpace(bytes[end - 1]) { end -= 1 }
-        // Always a copy: sharing storage with the reused text buffer would make its
-        // next `removeAll(keepingCapacity:)` allocate a fresh buffer of full capacity.
-        return Array(bytes[start..<end])
+        return Array(UnsafeBufferPointer(rebasing: bytes[start..<end]))
     }
 
-    private func assign(_ cap: Capture, _ value: TextValue, url: () -> String?, to item: inout RawItem) {
-        let isEmpty = value.isEmpty
+    /// `text` is `value` decoded, for the fields that are not bodies (decoded once).
+    private func assign(
+        _ cap: Capture, _ value: TextValue, text: String, url: () -> String?, to item: inout RawItem
+    ) {
+        // `value` has no bytes for the short fields; `text` is empty for bodies.
+        let isEmpty = value.isEmpty && text.isEmpty
         switch cap.field {
         case .title: if item.title == nil { item.title = value }
         case .dcTitle: if item.dcTitle == nil { item.dcTitle = value }
@@ -715,15 +751,15 @@ final class FeedDocumentReader {
         case .rssLink: if item.rssLink == nil { item.rssLink = url() }
         case .guid:
             if item.guid == nil, !isEmpty {
-                item.guid = value.text
+                item.guid = text
                 item.guidIsPermalink = cap.isPermalink
             }
         case .atomID:
             if item.atomID == nil, !isEmpty {
                 // Atom ids are IRIs; a relative one is resolved like any reference.
                 item.atomID =
-                    URLResolver.scheme(of: value.text) == nil
-                    ? URLResolver.resolve(value.text, against: cap.base) : value.text
+                    URLResolver.scheme(of: text) == nil
+                    ? URLResolver.resolve(text, against: cap.base) : text
             }
         case .description: if item.description == nil { item.description = value }
         case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
@@ -735,27 +771,30 @@ final class FeedDocumentReader {
         case .mediaDescription: if item.mediaDescription == nil, !isEmpty { item.mediaDescription = value }
         case .date(let source):
             guard !isEmpty else { return }
-            if let date = FeedDate.parse(value.text) {
+            if let date = FeedDate.parse(text) {
                 // A repeated element replaces the earlier value, as in feedparser.
-                item.dates.removeAll { $0.0 == source }
-                item.dates.append((source, date))
+                item.dates[source] = date
             } else {
-                warnings.add("unreadable date \"\(value.text.prefix(60))\"", line: currentLine)
+                warnings.add("unreadable date \"\(text.prefix(60))\"", line: currentLine)
             }
-        case .rssAuthor: if !isEmpty { item.rssAuthors.append(value.text) }
-        case .dcCreator: if !isEmpty { item.dcCreators.append(value.text) }
-        case .itunesAuthor: if item.itunesAuthor == nil, !isEmpty { item.itunesAuthor = value.text }
+        case .rssAuthor: if !isEmpty { item.rssAuthors.append(text) }
+        case .dcCreator: if !isEmpty { item.dcCreators.append(text) }
+        case .itunesAuthor: if item.itunesAuthor == nil, !isEmpty { item.itunesAuthor = text }
         case .category:
-            let term = HTMLText.collapseWhitespace(value.text)
-            if !term.isEmpty { item.categories.append(Category(term: term, scheme: cap.scheme)) }
+            let term = HTMLText.collapseWhitespace(text)
+            if !term.isEmpty {
+                // Items usually carry a few categories: one allocation, not one per doubling.
+                if item.categories.isEmpty { item.categories.reserveCapacity(4) }
+                item.categories.append(Category(term: term, scheme: cap.scheme))
+            }
         case .origLink: if item.origLink == nil { item.origLink = url() }
         case .comments: if item.comments == nil { item.comments = url() }
         case .commentRss: if item.commentRss == nil { item.commentRss = url() }
-        case .language: if item.language == nil, !isEmpty { item.language = value.text }
+        case .language: if item.language == nil, !isEmpty { item.language = text }
         case .logo: if item.logo == nil { item.logo = url() }
         case .icon: if item.icon == nil { item.icon = url() }
         case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url() }
-        case .ttl: item.ttl = Int(value.text)
+        case .ttl: item.ttl = Int(text)
         case .personName, .personEmail, .personURI, .personText, .imageURL:
             break
         }
@@ -770,17 +809,21 @@ final class FeedDocumentReader {
         return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
     }
 
-    private static let escapedAmpersand: [UInt8] = Array("&amp;".utf8)
-    private static let escapedQuote: [UInt8] = Array("&quot;".utf8)
-
-    private static let voidElements: Set<String> = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    /// HTML's void elements (no end tag), by length; compared as bytes, since this
+    /// runs for every end tag of markup inside a kept element.
+    private static let voidElements: [[StaticString]] = [
+        [], [], ["br", "hr"], ["col", "img", "wbr"], ["area", "base", "link", "meta"],
+        ["embed", "input", "param", "track"],
+        ["source"],
     ]
 
     private static func isVoidElement(_ name: UnsafePointer<UInt8>) -> Bool {
         let length = strlen(name)
         guard length <= 6 else { return false }
-        return voidElements.contains(String(cString: name))
+        for candidate in voidElements[length] where memcmp(name, candidate.utf8Start, length) == 0 {
+            return true
+        }
+        return false
     }
 
     var currentLine: Int? {
@@ -805,8 +848,9 @@ final class FeedDocumentReader {
     private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
         // Names come from libxml2's dictionary, so one pointer is one name: a
         // direct-mapped cache on the pointer answers almost every lookup.
-        let slot =
-            Int(truncatingIfNeeded: (UInt(bitPattern: localname) >> 3) &+ UInt(ns.rawValue)) & (Self.tagSlots - 1)
+        // Fibonacci hashing spreads the dictionary's packed name pointers over the slots.
+        let mixed = (UInt64(UInt(bitPattern: localname)) &+ UInt64(ns.rawValue)) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: mixed >> 56)
         let entry = tagSlots[slot]
         if entry.name == localname && entry.ns == ns { return entry.tag }
         let key = TagKey(name: localname, ns: ns)
@@ -817,7 +861,7 @@ final class FeedDocumentReader {
         var name = String(cString: localname)
         var resolvedNS = ns
         // An undeclared prefix can leave "prefix:name" as the local name.
-        if ns == .core, let colon = name.firstIndex(of: ":") {
+        if ns == .core, name.utf8.contains(UInt8(ascii: ":")), let colon = name.firstIndex(of: ":") {
             resolvedNS = Namespace.resolve(uri: nil, prefix: String(name[..<colon]))
             name = String(name[name.index(after: colon)...])
         }

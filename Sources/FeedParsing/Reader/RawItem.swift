@@ -54,6 +54,46 @@ enum DateSource: UInt8, Sendable {
     case dctermsIssued, dctermsCreated, dctermsModified
 }
 
+/// The dates found for one item, one slot per source element: stored inline, so
+/// an entry's dates cost no allocation.
+struct DateSlots: Sendable {
+    private var pubDate, dcDate, issued, created, modified, published, updated, lastBuildDate: Date?
+    private var dctermsIssued, dctermsCreated, dctermsModified: Date?
+
+    subscript(source: DateSource) -> Date? {
+        get {
+            switch source {
+            case .pubDate: return pubDate
+            case .dcDate: return dcDate
+            case .issued: return issued
+            case .created: return created
+            case .modified: return modified
+            case .published: return published
+            case .updated: return updated
+            case .lastBuildDate: return lastBuildDate
+            case .dctermsIssued: return dctermsIssued
+            case .dctermsCreated: return dctermsCreated
+            case .dctermsModified: return dctermsModified
+            }
+        }
+        set {
+            switch source {
+            case .pubDate: pubDate = newValue
+            case .dcDate: dcDate = newValue
+            case .issued: issued = newValue
+            case .created: created = newValue
+            case .modified: modified = newValue
+            case .published: published = newValue
+            case .updated: updated = newValue
+            case .lastBuildDate: lastBuildDate = newValue
+            case .dctermsIssued: dctermsIssued = newValue
+            case .dctermsCreated: dctermsCreated = newValue
+            case .dctermsModified: dctermsModified = newValue
+            }
+        }
+    }
+}
+
 /// An Atom-style `link` element.
 struct RawLink: Sendable {
     var href: String
@@ -91,7 +131,7 @@ struct RawItem: Sendable {
     var xhtmlBody: TextValue?
     var itunesSummary: TextValue?
     var mediaDescription: TextValue?
-    var dates: [(DateSource, Date)] = []
+    var dates = DateSlots()
     var authors: [Author] = []
     var rssAuthors: [String] = []
     var dcCreators: [String] = []
@@ -112,6 +152,6 @@ struct RawItem: Sendable {
     var base: String?
 
     func date(_ source: DateSource) -> Date? {
-        dates.first(where: { $0.0 == source })?.1
+        dates[source]
     }
 }

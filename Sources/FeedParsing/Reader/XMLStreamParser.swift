@@ -27,24 +27,29 @@ final class XMLStreamParser {
         sax.initialized = XML_SAX2_MAGIC
         sax.startElementNs = { ctx, localname, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
             guard let ctx, let localname else { return }
-            let reader = Unmanaged<FeedDocumentReader>.fromOpaque(ctx).takeUnretainedValue()
-            if namespaceCount > 0, let namespaces, !reader.sawRootElement {
-                // Pairs of (prefix, URI) declared on this element.
-                for i in 0..<Int(namespaceCount) {
-                    if let declared = namespaces[2 * i + 1] { reader.noteDeclaredNamespace(declared) }
+            // The reader outlives the parser context (it owns it), so the events
+            // borrow it without retaining and releasing it each time.
+            Unmanaged<FeedDocumentReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { reader in
+                if namespaceCount > 0, let namespaces, !reader.sawRootElement {
+                    // Pairs of (prefix, URI) declared on this element.
+                    for i in 0..<Int(namespaceCount) {
+                        if let declared = namespaces[2 * i + 1] { reader.noteDeclaredNamespace(declared) }
+                    }
                 }
+                reader.startElement(
+                    localname: localname, prefix: prefix, uri: uri,
+                    attributes: Attributes(base: attributes, count: Int(attributeCount)))
             }
-            reader.startElement(
-                localname: localname, prefix: prefix, uri: uri,
-                attributes: Attributes(base: attributes, count: Int(attributeCount)))
         }
         sax.endElementNs = { ctx, _, _, _ in
             guard let ctx else { return }
-            Unmanaged<FeedDocumentReader>.fromOpaque(ctx).takeUnretainedValue().endElement()
+            Unmanaged<FeedDocumentReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.endElement() }
         }
         let characters: charactersSAXFunc = { ctx, bytes, length in
             guard let ctx, let bytes, length > 0 else { return }
-            Unmanaged<FeedDocumentReader>.fromOpaque(ctx).takeUnretainedValue().characters(bytes, count: Int(length))
+            Unmanaged<FeedDocumentReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef {
+                $0.characters(bytes, count: Int(length))
+            }
         }
         sax.characters = characters
         sax.cdataBlock = characters

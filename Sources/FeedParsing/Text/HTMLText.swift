@@ -217,10 +217,27 @@ public enum HTMLText {
         let clean = copy.withUTF8 { bytes -> Bool in
             guard let first = bytes.first, let last = bytes.last, first != 32, last != 32 else { return bytes.isEmpty }
             var previousSpace = false
-            for c in bytes {
-                // Lead bytes of the non-ASCII spaces (U+00A0, U+1680, U+2000–U+205F,
-                // U+3000) and ASCII controls need the full path; other text does not.
-                if c < 32 || c == 0x7F || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 { return false }
+            let n = bytes.count
+            for i in 0..<n {
+                let c = bytes[i]
+                // ASCII controls need the full path, and so do the non-ASCII White_Space
+                // characters: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029,
+                // U+202F, U+205F, U+3000 (checked by their UTF-8 bytes, so that other
+                // text with the same lead bytes stays on this path).
+                if c < 32 || c == 0x7F { return false }
+                if c >= 0xC2 && c <= 0xE3 {
+                    let c1: UInt8 = i + 1 < n ? bytes[i + 1] : 0
+                    let c2: UInt8 = i + 2 < n ? bytes[i + 2] : 0
+                    switch c {
+                    case 0xC2: if c1 == 0x85 || c1 == 0xA0 { return false }
+                    case 0xE1: if c1 == 0x9A && c2 == 0x80 { return false }
+                    case 0xE2:
+                        if c1 == 0x80 && (c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF) { return false }
+                        if c1 == 0x81 && c2 == 0x9F { return false }
+                    case 0xE3: if c1 == 0x80 && c2 == 0x80 { return false }
+                    default: break
+                    }
+                }
                 if c == 32 {
                     if previousSpace { return false }
                     previousSpace = true

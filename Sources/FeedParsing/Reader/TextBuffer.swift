@@ -1,0 +1,124 @@
+import CLibXML2
+
+/// The growable byte buffer the reader collects element text in, reused for the
+/// whole document. An `Array` would do, but each `append(contentsOf:)` costs a
+/// uniqueness check and a generic copy; this one is a capacity check and a `memcpy`,
+/// which matters for a buffer written to on every SAX text event.
+///
+/// Not copyable in spirit: the owner frees it with ``deallocate()``.
+struct TextBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    /// The bytes collected so far; valid until the next change.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    /// Appends an ASCII literal such as an entity reference.
+    mutating func append(_ literal: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Appends a NUL-terminated name.
+    mutating func append(cString name: UnsafePointer<UInt8>) {
+        append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name)))
+    }
+
+    /// Appends UTF-8 `text` with `&`, `<` and `>` escaped (as
+    /// ``HTMLText/appendEscaped(_:to:)`` does), copying runs of other bytes whole.
+    mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let start = text.baseAddress else { return }
+        var runStart = 0
+        var i = 0
+        let n = text.count
+        while i < n {
+            // Skip eight bytes at a time while none of them is `&`, `<` or `>`.
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
+                if !Self.hasEscapable(word) {
+                    i += 8
+                    continue
+                }
+            }
+            let c = text[i]
+            i += 1
+            guard c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") else { continue }
+            append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<(i - 1)]))
+            switch c {
+            case UInt8(ascii: "&"): append("&amp;")
+            case UInt8(ascii: "<"): append("&lt;")
+            default: append("&gt;")
+            }
+            runStart = i
+        }
+        append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<n]))
+    }
+
+    /// Appends an attribute value for a double-quoted HTML attribute: `&` and `"`
+    /// escaped, runs of other bytes copied whole.
+    mutating func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for i in 0..<value.count {
+            let c = value[i]
+            guard c == UInt8(ascii: "&") || c == UInt8(ascii: "\"") else { continue }
+            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i]))
+            append(c == UInt8(ascii: "&") ? "&amp;" : "&quot;")
+            runStart = i + 1
+        }
+        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count]))
+    }
+
+    /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test
+    /// on the word XOR-ed with each of them).
+    @inline(__always)
+    private static func hasEscapable(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZero(word ^ (ones &* 0x26)) || hasZero(word ^ (ones &* 0x3C)) || hasZero(word ^ (ones &* 0x3E))
+    }
+}
