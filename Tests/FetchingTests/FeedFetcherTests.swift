@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -341,9 +345,22 @@ struct FeedFetcherTests {
     }
 
     @Test func connectionRefusedOnAClosedPort() async throws {
-        let closed = try await FixtureServer.start([:])
-        let url = closed.url("/feed")
-        try await closed.stop()
+        // A socket bound but not listening: connecting to it is refused, and no other
+        // test's server can take the port while it is held (a stopped server's port
+        // could be handed to the next test that binds port 0).
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(holder, $0, length) == 0 && getsockname(holder, $0, &length) == 0
+            }
+        }
+        #expect(bound)
+        let url = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/feed"
         let fetcher = FeedFetcher(configuration: FetchConfiguration(connectTimeout: 5))
         let error = try await fetchError(fetcher, url)
         try await fetcher.shutdown()
