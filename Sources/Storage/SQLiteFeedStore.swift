@@ -31,8 +31,14 @@ public final class SQLiteFeedStore: FeedStore {
         // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed
         // process loses nothing committed; only a power cut may lose the last
         // transactions, never the database's consistency.
+        // Two readers are plenty for a sync (the writer is the busy one); each keeps
+        // a small page cache, so memory does not grow with the database.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if db.configuration.readonly {
+                try db.execute(sql: "PRAGMA cache_size = -512")
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
