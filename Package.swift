@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "Publishing", dependencies: ["TidingsModel", "CSyncFS", "CICUTransliterator"]),
         .target(
             name: "TidingsConfig",
-            dependencies: ["TidingsModel", "CLibXML2", .product(name: "Yams", package: "Yams")]
+            dependencies: ["TidingsModel", "Publishing", "CLibXML2", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Engine",

@@ -1,4 +1,5 @@
 import Foundation
+import Publishing
 import TidingsModel
 
 extension TidingsConfiguration {
@@ -99,32 +100,10 @@ extension TidingsConfiguration {
 }
 
 /// YAML double-quoted scalars: every string is written quoted, so none is read back
-/// as a number, a boolean or null.
+/// as a number, a boolean or null. The escaping is the front matter's (one
+/// implementation, property-tested against a YAML parser in PublishingTests).
 enum YAMLText {
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{85}": out += "\\N"
-            case "\u{2028}": out += "\\L"
-            case "\u{2029}": out += "\\P"
-            case "\u{FEFF}": out += "\\uFEFF"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
-                } else if (0xFFFE...0xFFFF).contains(scalar.value) || (0xD800...0xDFFF).contains(scalar.value) {
-                    out += "\\u" + String(scalar.value, radix: 16, uppercase: true)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        HugoRenderer.yamlQuoted(text)
     }
 }
