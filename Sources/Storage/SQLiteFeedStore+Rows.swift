@@ -121,19 +121,22 @@ extension SQLiteFeedStore {
     func fetchEntries(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [StoredEntry]
     {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM entries WHERE \(condition)"), arguments: arguments
-        )
-        .map(storedEntry)
+        // A cursor maps each row as it is stepped, without a [Row] of the whole result.
+        try Array(
+            Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM entries WHERE \(condition)"),
+                arguments: arguments
+            ).map(storedEntry))
     }
 
     func fetchFeeds(_ db: Database, where condition: String, _ arguments: StatementArguments) throws
         -> [FeedRecord]
     {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(Self.feedColumns) FROM feeds WHERE \(condition)"), arguments: arguments
-        )
-        .map(feedRecord)
+        try Array(
+            Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT \(Self.feedColumns) FROM feeds WHERE \(condition)"),
+                arguments: arguments
+            ).map(feedRecord))
     }
 }
 

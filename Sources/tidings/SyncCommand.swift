@@ -63,6 +63,10 @@ struct SyncCommand: AsyncParsableCommand {
                 nextDue = configured.filter { $0.subscription.enabled && !$0.state.retired }
                     .compactMap(\.state.nextCheck).min()
             }
+            // Reading the config (Yams builds a node tree of the whole file) and the feed
+            // list leaves megabytes free on this thread's malloc arena, which the worker
+            // threads' arenas never reuse: give them back before the run.
+            trimAllocator()
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
             summary = await run.run(feeds: due, known: configured, logger: logger) { progress in

@@ -37,6 +37,13 @@ func tuneAllocator() {
     #endif
 }
 
+/// Returns free heap memory to the kernel (glibc's `malloc_trim`).
+func trimAllocator() {
+    #if canImport(Glibc)
+        _ = malloc_trim(0)
+    #endif
+}
+
 /// Writes a line to standard error.
 func printError(_ line: String) {
     var stderr = StandardError()
