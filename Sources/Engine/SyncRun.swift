@@ -16,11 +16,19 @@ public struct SyncProgress: Sendable, Hashable {
     public var filesWritten = 0
     /// Feeds that failed.
     public var failed = 0
+    /// Feeds whose document was read and stored.
+    public var updated = 0
+    /// Feeds that answered 304.
+    public var notModified = 0
+    /// Feeds that answered 410 and were retired.
+    public var gone = 0
 }
 
 /// The outcome of a sync run.
 public struct SyncSummary: Sendable {
-    /// One report per refreshed feed, in completion order.
+    /// The reports worth a line of their own — failed, gone, or with recovered
+    /// problems — in completion order (the others are counted in `progress`: a run
+    /// over 100,000 feeds does not keep 100,000 reports).
     public var reports: [FeedRefreshReport] = []
     /// Files written for entries left pending by an earlier, interrupted run.
     public var recovered = 0
@@ -85,8 +93,15 @@ public struct SyncRun: Sendable {
                     summary.progress.inserted += report.inserted
                     summary.progress.changed += report.changed
                     summary.progress.filesWritten += report.filesWritten
-                    if report.status == .failed { summary.progress.failed += 1 }
-                    summary.reports.append(report)
+                    switch report.status {
+                    case .failed: summary.progress.failed += 1
+                    case .updated: summary.progress.updated += 1
+                    case .notModified: summary.progress.notModified += 1
+                    case .gone: summary.progress.gone += 1
+                    }
+                    if report.status == .failed || report.status == .gone || !report.warnings.isEmpty {
+                        summary.reports.append(report)
+                    }
                 case .failure(let failure):
                     summary.progress.failed += 1
                     summary.runErrors.append("\(failure.feedURL): \(failure.message)")

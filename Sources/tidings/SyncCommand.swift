@@ -107,12 +107,12 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     static func describe(_ summary: SyncSummary) -> String {
-        let counts = Dictionary(grouping: summary.reports, by: \.status).mapValues(\.count)
+        let progress = summary.progress
         var line =
-            "synced \(summary.progress.done) feeds: \(summary.progress.inserted) new entries, "
-            + "\(summary.progress.changed) changed, \(summary.progress.filesWritten) files written; "
-            + "\(counts[.updated] ?? 0) updated, \(counts[.notModified] ?? 0) not modified, "
-            + "\(counts[.failed] ?? 0) failed, \(counts[.gone] ?? 0) gone"
+            "synced \(progress.done) feeds: \(progress.inserted) new entries, "
+            + "\(progress.changed) changed, \(progress.filesWritten) files written; "
+            + "\(progress.updated) updated, \(progress.notModified) not modified, "
+            + "\(progress.failed) failed, \(progress.gone) gone"
         if summary.recovered > 0 { line += "; \(summary.recovered) files from an interrupted run" }
         return line
     }
