@@ -97,11 +97,16 @@ enum HarnessError: Error {
 
 /// The shared folder beside the repository (`../shared`), where the golden files live.
 func sharedDirectory() -> URL {
+    repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared")
+}
+
+/// The repository's root: the nearest folder above this file holding Package.swift.
+func repositoryRoot() -> URL {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
         url.deleteLastPathComponent()
     }
-    return url.deletingLastPathComponent().appendingPathComponent("shared")
+    return url
 }
 
 /// A small RSS 2.0 document.

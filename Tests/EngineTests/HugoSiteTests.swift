@@ -6,19 +6,9 @@ import Testing
 @Suite("Hugo builds what sync writes")
 struct HugoSiteTests {
 
-    static func repositoryRoot() -> URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/"
-            && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
-        {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }
-
     @Test("every sample entry gets a page with its title and body, with no Hugo warning")
     func samplesBuild() throws {
-        let samples = Self.repositoryRoot().appendingPathComponent("samples")
+        let samples = repositoryRoot().appendingPathComponent("samples")
         let names = try FileManager.default.contentsOfDirectory(atPath: samples.path).sorted()
         #expect(names.count >= 6)
         var routes: [String: LoopbackHTTPServer.Response] = [:]
