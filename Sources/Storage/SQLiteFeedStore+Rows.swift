@@ -28,11 +28,16 @@ extension SQLiteFeedStore {
         last_error, last_status, redirect_candidate, redirect_confirmations, retired, parsed_title
         """
 
+    /// The columns of `entries` (bookkeeping) and of `entry_contents` (content) that
+    /// make a `StoredEntry`; no name is in both tables.
     static let entryColumns = """
-        id, feed_id, key, title, link, canonical_link, published, updated, description, image, body, \
-        authors, categories, enclosures, content_hash, first_seen, last_changed, entry_date, path, \
+        id, feed_id, key, canonical_link, published, content_hash, first_seen, last_changed, entry_date, path, \
         published_hash, duplicate_of, retired
         """
+    static let contentColumns = "title, link, updated, description, image, authors, categories, enclosures, body"
+
+    /// `entries` with each row's content beside it.
+    static let entriesWithContents = "entries JOIN entry_contents ON entry_contents.entry_id = entries.id"
 
     func encodeJSON<T: Encodable>(_ value: T) throws -> String {
         // Most entries have no authors or enclosures; JSONEncoder is slow to set up.
@@ -124,7 +129,11 @@ extension SQLiteFeedStore {
         // A cursor maps each row as it is stepped, without a [Row] of the whole result.
         try Array(
             Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT \(Self.entryColumns) FROM entries WHERE \(condition)"),
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.entryColumns), \(Self.contentColumns) FROM \(Self.entriesWithContents)
+                        WHERE \(condition)
+                        """),
                 arguments: arguments
             ).map(storedEntry))
     }

@@ -36,6 +36,9 @@ public final class SQLiteFeedStore: FeedStore {
         configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals (a statement that may fail halfway, e.g. on a UNIQUE
+            // constraint) stay in memory instead of temporary files on the system disk.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             if db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -512")
             }
@@ -254,13 +257,13 @@ public final class SQLiteFeedStore: FeedStore {
         for entry in entries.map(\.storable) where latest.updateValue(entry, forKey: entry.key) == nil {
             order.append(entry.key)
         }
-        let batch = try order.map { key in
+        let batch = order.map { key in
             let entry = latest[key]!
             return IncomingEntry(
                 entry: entry,
-                authors: try encodeJSON(entry.authors),
-                categories: try encodeJSON(entry.categories),
-                enclosures: try encodeJSON(entry.enclosures)
+                authors: JSONColumns.text(entry.authors),
+                categories: JSONColumns.text(entry.categories),
+                enclosures: JSONColumns.text(entry.enclosures)
             )
         }
         let nowMilliseconds = Timestamp.milliseconds(now)
@@ -274,7 +277,12 @@ public final class SQLiteFeedStore: FeedStore {
             var result = UpsertResult()
             var claimed = Set<Int64>()
             var matches: [Int: MatchedEntry] = [:]
-            for (index, incoming) in batch.enumerated() {
+            // A feed with nothing stored yet (its first fetch) has nothing to match.
+            let hasEntries =
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT id FROM entries WHERE feed_id = ? LIMIT 1"), arguments: [feedID])
+                != nil
+            for (index, incoming) in batch.enumerated() where hasEntries {
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT \(Self.matchColumns) FROM entries WHERE feed_id = ? AND key = ?"),
                     arguments: [feedID, incoming.entry.key]
@@ -287,7 +295,7 @@ public final class SQLiteFeedStore: FeedStore {
             }
             for (index, incoming) in batch.enumerated() {
                 var match = matches[index]
-                if match == nil, let canonicalLink = incoming.entry.canonicalLink {
+                if match == nil, hasEntries, let canonicalLink = incoming.entry.canonicalLink {
                     let candidates = try Row.fetchAll(
                         db.cachedStatement(
                             sql: """
@@ -324,15 +332,22 @@ public final class SQLiteFeedStore: FeedStore {
         let published = Timestamp.milliseconds(entry.published) ?? match.published
         try db.cachedStatement(
             sql: """
-                UPDATE entries SET title = ?, link = ?, canonical_link = ?, published = ?, updated = ?,
-                    description = ?, image = ?, body = ?, authors = ?, categories = ?, enclosures = ?,
-                    content_hash = ?, last_changed = ?, entry_date = ?
+                UPDATE entries SET canonical_link = ?, published = ?, content_hash = ?, last_changed = ?,
+                    entry_date = ?
                 WHERE id = ?
                 """
         ).execute(arguments: [
-            entry.title, entry.link, entry.canonicalLink, published, Timestamp.milliseconds(entry.updated),
-            entry.description, entry.image, entry.body, incoming.authors, incoming.categories,
-            incoming.enclosures, entry.contentHash, now, published ?? match.firstSeen, match.id,
+            entry.canonicalLink, published, entry.contentHash, now, published ?? match.firstSeen, match.id,
+        ])
+        try db.cachedStatement(
+            sql: """
+                UPDATE entry_contents SET title = ?, link = ?, updated = ?, description = ?, image = ?,
+                    authors = ?, categories = ?, enclosures = ?, body = ?
+                WHERE entry_id = ?
+                """
+        ).execute(arguments: [
+            entry.title, entry.link, Timestamp.milliseconds(entry.updated), entry.description, entry.image,
+            incoming.authors, incoming.categories, incoming.enclosures, entry.body, match.id,
         ])
     }
 
@@ -356,20 +371,27 @@ public final class SQLiteFeedStore: FeedStore {
         let id = try Int64.fetchOne(
             db.cachedStatement(
                 sql: """
-                    INSERT INTO entries (feed_id, key, title, link, canonical_link, published, updated, description,
-                        image, body, authors, categories, enclosures, content_hash, first_seen, last_changed,
-                        entry_date, duplicate_of, retired)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
+                        last_changed, entry_date, duplicate_of, retired)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     RETURNING id
                     """),
             arguments: [
-                feedID, entry.key, entry.title, entry.link, entry.canonicalLink, published,
-                Timestamp.milliseconds(entry.updated), entry.description, entry.image, entry.body,
-                incoming.authors, incoming.categories, incoming.enclosures, entry.contentHash, now, now,
-                published ?? now, duplicateOf, false,
+                feedID, entry.key, entry.canonicalLink, published, entry.contentHash, now, now, published ?? now,
+                duplicateOf, false,
             ]
         )
         guard let id else { throw StorageError.unknownFeed(path: path, id: feedID) }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO entry_contents (entry_id, title, link, updated, description, image, authors, categories,
+                    enclosures, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            id, entry.title, entry.link, Timestamp.milliseconds(entry.updated), entry.description, entry.image,
+            incoming.authors, incoming.categories, incoming.enclosures, entry.body,
+        ])
         return (id, duplicateOf != nil)
     }
 
@@ -426,6 +448,17 @@ public final class SQLiteFeedStore: FeedStore {
         return try await write("reserve \(requests.count) output paths") { db in
             var granted = Set<Int64>()
             for (entryID, path) in requests {
+                // The common case in one statement: the entry holds no path and the path is free.
+                do {
+                    try db.cachedStatement(sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL").execute(
+                        arguments: [path, entryID])
+                    if db.changesCount == 1 {
+                        granted.insert(entryID)
+                        continue
+                    }
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    // Another entry holds the path; the checks below tell which case this is.
+                }
                 guard
                     let row = try Row.fetchOne(
                         db.cachedStatement(sql: "SELECT path FROM entries WHERE id = ?"), arguments: [entryID])
@@ -439,18 +472,7 @@ public final class SQLiteFeedStore: FeedStore {
                     }
                     throw StorageError.pathAlreadyReserved(path: self.path, entryID: entryID, held: held)
                 }
-                if try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT id FROM entries WHERE path = ?"), arguments: [path]) != nil
-                {
-                    continue
-                }
-                do {
-                    try db.cachedStatement(sql: "UPDATE entries SET path = ? WHERE id = ? AND path IS NULL").execute(
-                        arguments: [path, entryID])
-                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                    continue
-                }
-                if db.changesCount == 1 { granted.insert(entryID) }
+                // No path held and the update failed: the path belongs to another entry.
             }
             return granted
         }
@@ -493,10 +515,10 @@ public final class SQLiteFeedStore: FeedStore {
             return []
         }
         let sql = """
-            SELECT \(Self.entryColumns) FROM (
+            SELECT \(Self.entryColumns), \(Self.contentColumns) FROM (
                 SELECT \(Self.entryColumns), ROW_NUMBER() OVER (ORDER BY entry_date DESC, id DESC) AS position
                 FROM entries WHERE feed_id = ? AND path IS NOT NULL AND NOT retired
-            ) ranked
+            ) ranked JOIN entry_contents ON entry_contents.entry_id = ranked.id
             WHERE \(conditions.joined(separator: " OR "))
             ORDER BY entry_date, id
             """

@@ -9,7 +9,7 @@ struct SchemaAndFeedTests {
     @Test func migrationsRunOnceAndReopeningIsIdempotent() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        #expect(SQLiteFeedStore.migrationNames == ["v1 feeds and entries"])
+        #expect(SQLiteFeedStore.migrationNames == ["v1 feeds and entries", "v2 entry contents in their own table"])
         do {
             let (store, feeds) = try await makeStore(directory)
             #expect(try store.appliedMigrations() == SQLiteFeedStore.migrationNames)
@@ -22,6 +22,44 @@ struct SchemaAndFeedTests {
             try #require(feeds.count == 1)
             #expect(try await reopened.entries(feedID: feeds[0].id).map(\.entry.key) == ["a"])
         }
+    }
+
+    @Test func aVersion1DatabaseKeepsItsEntriesThroughTheContentSplit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SQLiteFeedStore.makeDatabase(
+            path: directory.databasePath, migratedUpTo: "v1 feeds and entries",
+            then: """
+                INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
+                    redirect_confirmations, retired)
+                VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+                INSERT INTO entries (id, feed_id, key, content_hash, published_hash, path, retired, entry_date,
+                    first_seen, last_changed, published, updated, canonical_link, link, title, image, description,
+                    authors, categories, enclosures, body)
+                VALUES (7, 1, 'k', 'h2', 'h1', '2026/11/a-title.md', FALSE, 1000, 900, 950, 1000, 1100,
+                    'https://a.example/a', 'https://a.example/a?utm_source=x', 'A "title": here', 'https://a.example/i.png',
+                    'About it', '[{"name":"Ann"}]', '["World"]', '[]', '<p>Body</p>');
+                """)
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        #expect(try store.appliedMigrations() == SQLiteFeedStore.migrationNames)
+        let stored = try #require(try await store.entries(feedID: 1).first)
+        #expect(stored.id == 7)
+        #expect(stored.entry.key == "k")
+        #expect(stored.entry.title == "A \"title\": here")
+        #expect(stored.entry.link == "https://a.example/a?utm_source=x")
+        #expect(stored.entry.canonicalLink == "https://a.example/a")
+        #expect(stored.entry.image == "https://a.example/i.png")
+        #expect(stored.entry.description == "About it")
+        #expect(stored.entry.body == "<p>Body</p>")
+        #expect(stored.entry.authors.map(\.name) == ["Ann"])
+        #expect(stored.entry.categories == ["World"])
+        #expect(stored.entry.updated == Date(timeIntervalSince1970: 1.1))
+        #expect(stored.entry.contentHash == "h2")
+        #expect(stored.publishedHash == "h1")
+        #expect(stored.path == "2026/11/a-title.md")
+        #expect(stored.firstSeen == Date(timeIntervalSince1970: 0.9))
+        // Published with another hash: still pending after the migration.
+        #expect(try await store.pendingPublicationStubs(feedID: 1).map(\.id) == [7])
     }
 
     @Test func opensInWALMode() async throws {
