@@ -1,5 +1,6 @@
 import CSyncFS
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -20,6 +21,9 @@ public struct OutputFolder: Sendable {
     public let directory: String
     /// The folder with symbolic links resolved; every written path must resolve inside it.
     let root: String
+    /// Folders already walked and checked (relative folder path → real path), so writing
+    /// thousands of files into a few folders checks each folder once, not once per file.
+    private let checkedFolders = CheckedFolders()
 
     /// Opens the folder, creating it and its parents when missing.
     ///
@@ -54,21 +58,35 @@ public struct OutputFolder: Sendable {
     @discardableResult
     public func write(_ bytes: [UInt8], to relativePath: String, durably: Bool = true) throws -> Bool {
         let names = try Self.segments(of: relativePath)
-        guard let parent = try resolveParent(names, of: relativePath, create: true) else {
+        do {
+            return try write(bytes, names: names, relativePath: relativePath, durably: durably)
+        } catch let error as PublishingError where error.errorNumber == ENOENT && names.count > 1 {
+            // A folder opened earlier in this run was removed since (creating a file in
+            // a removed folder fails): check, and make, it again.
+            checkedFolders.forget(names.dropLast().joined(separator: "/"))
+            return try write(bytes, names: names, relativePath: relativePath, durably: durably)
+        }
+    }
+
+    private func write(_ bytes: [UInt8], names: [String], relativePath: String, durably: Bool) throws -> Bool {
+        guard let parent = try openParent(names, of: relativePath, create: true) else {
             throw PublishingError.fileSystem("create the folder of", relativePath, code: ENOENT)
         }
+        defer { parent.close() }
         let name = names[names.count - 1]
-        let target = parent + "/" + name
-        if let existing = Self.readRegularFile(target, expectedCount: bytes.count), existing == bytes {
+        if let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
+            existing == bytes
+        {
             return false
         }
-        let temp = try writeTemporary(bytes, in: parent, name: name, relativePath: relativePath, durably: durably)
-        guard rename(temp, target) == 0 else {
+        let temp = try writeTemporary(
+            bytes, in: parent.descriptor, name: name, relativePath: relativePath, durably: durably)
+        guard renameat(parent.descriptor, temp, parent.descriptor, name) == 0 else {
             let code = errno
-            unlink(temp)
+            unlinkat(parent.descriptor, temp, 0)
             throw PublishingError.fileSystem("replace", relativePath, code: code)
         }
-        if durably { Self.syncFolder(parent) }
+        if durably { _ = fsync(parent.descriptor) }
         return true
     }
 
@@ -129,10 +147,11 @@ public struct OutputFolder: Sendable {
     /// Whether something exists at `relativePath`; `false` for unsafe paths.
     public func exists(_ relativePath: String) -> Bool {
         guard let names = try? Self.segments(of: relativePath),
-            let parent = try? resolveParent(names, of: relativePath, create: false)
+            let parent = try? openParent(names, of: relativePath, create: false)
         else { return false }
+        defer { parent.close() }
         var info = stat()
-        return lstat(parent + "/" + names[names.count - 1], &info) == 0
+        return fstatat(parent.descriptor, names[names.count - 1], &info, AT_SYMLINK_NOFOLLOW) == 0
     }
 
     /// The bytes of the regular file at `relativePath`; `nil` when it is missing, not a
@@ -168,6 +187,24 @@ public struct OutputFolder: Sendable {
     /// The real folder holding the path's last segment, walking (and, with `create`,
     /// making) each folder and checking that no symbolic link leads outside `root`.
     /// `nil` when a folder is missing and `create` is false.
+    /// The folder holding the path's last segment, open: checked by ``resolveParent``
+    /// once, then kept open for the rest of the run (up to a bound), so writing thousands
+    /// of files into a few folders walks each folder once. Writes through the descriptor
+    /// land in the folder that was checked, even if its path is swapped for a symbolic
+    /// link afterwards. `nil` when a folder is missing and `create` is false.
+    private func openParent(_ names: [String], of relativePath: String, create: Bool) throws -> OpenFolder? {
+        let folder = names.dropLast().joined(separator: "/")
+        if let known = checkedFolders.descriptor(of: folder) { return OpenFolder(descriptor: known, owned: false) }
+        guard let resolved = try resolveParent(names, of: relativePath, create: create) else { return nil }
+        let descriptor = open(resolved, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT && !create { return nil }
+            throw PublishingError.fileSystem("open the folder of", relativePath, code: errno)
+        }
+        if let kept = checkedFolders.keep(descriptor, for: folder) { return OpenFolder(descriptor: kept, owned: false) }
+        return OpenFolder(descriptor: descriptor, owned: true)
+    }
+
     private func resolveParent(_ names: [String], of relativePath: String, create: Bool) throws -> String? {
         var current = root
         for name in names.dropLast() {
@@ -229,20 +266,21 @@ public struct OutputFolder: Sendable {
 
     // MARK: - Files
 
-    /// Writes `bytes` to a new temporary file next to `name`, flushed to disk; returns its path.
+    /// Writes `bytes` to a new temporary file next to `name` in the folder open as `folder`
+    /// (flushed to disk when `durably`); returns its name.
     private func writeTemporary(
-        _ bytes: [UInt8], in parent: String, name: String, relativePath: String, durably: Bool
+        _ bytes: [UInt8], in folder: Int32, name: String, relativePath: String, durably: Bool
     ) throws -> String {
         // Keep the temporary name within the 255-byte file name limit.
         var stem = Array(name.utf8.prefix(200))
         while let last = stem.last, last & 0xC0 == 0x80 { stem.removeLast() }
         if let last = stem.last, last >= 0xC0 { stem.removeLast() }
-        let prefix = parent + "/." + String(decoding: stem, as: UTF8.self) + ".tmp-"
-        var path = ""
+        let prefix = "." + String(decoding: stem, as: UTF8.self) + ".tmp-"
+        var temp = ""
         var fd: Int32 = -1
         for _ in 0..<8 {
-            path = prefix + "\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            temp = prefix + TemporaryName.next()
+            fd = openat(folder, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else {
@@ -264,16 +302,21 @@ public struct OutputFolder: Sendable {
         if failure == 0 && durably && fsync(fd) != 0 { failure = errno }
         if close(fd) != 0 && failure == 0 { failure = errno }
         guard failure == 0 else {
-            unlink(path)
+            unlinkat(folder, temp, 0)
             throw PublishingError.fileSystem("write", relativePath, code: failure)
         }
-        return path
+        return temp
     }
 
     /// The bytes of a regular file, not following a symbolic link; `nil` when the file is
     /// missing, not regular, or (when `expectedCount` is given) of another size.
     private static func readRegularFile(_ path: String, expectedCount: Int?) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        readRegularFile(in: AT_FDCWD, path, expectedCount: expectedCount)
+    }
+
+    /// ``readRegularFile(_:expectedCount:)`` for `name` in the folder open as `folder`.
+    private static func readRegularFile(in folder: Int32, _ name: String, expectedCount: Int?) -> [UInt8]? {
+        let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
@@ -293,23 +336,89 @@ public struct OutputFolder: Sendable {
         }
         return bytes
     }
-
-    /// Flushes a folder's entries so a rename survives a crash; best effort.
-    private static func syncFolder(_ path: String) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
-    }
 }
 
 #if canImport(Glibc)
     private let systemWrite = Glibc.write
     private let systemRead = Glibc.read
+    private let systemClose = Glibc.close
 #elseif canImport(Musl)
     private let systemWrite = Musl.write
     private let systemRead = Musl.read
+    private let systemClose = Musl.close
 #elseif canImport(Darwin)
     private let systemWrite = Darwin.write
     private let systemRead = Darwin.read
+    private let systemClose = Darwin.close
 #endif
+
+/// A folder open for writing: kept by `CheckedFolders`, or the caller's to close.
+private struct OpenFolder {
+    let descriptor: Int32
+    let owned: Bool
+
+    func close() {
+        if owned { _ = systemClose(descriptor) }
+    }
+}
+
+/// The folders an `OutputFolder` has checked, open, shared by its copies and safe across
+/// threads. Descriptors are closed only when the last copy goes, so one in use is never
+/// closed under a writer; past `limit` folders, callers open and close their own.
+private final class CheckedFolders: Sendable {
+    private static let limit = 256
+
+    private struct State {
+        /// Relative folder path → open descriptor.
+        var open: [String: Int32] = [:]
+        /// Descriptors of folders found removed, closed with the rest at the end.
+        var retired: [Int32] = []
+    }
+
+    private let state = Mutex(State())
+
+    func descriptor(of folder: String) -> Int32? {
+        state.withLock { $0.open[folder] }
+    }
+
+    /// Keeps `descriptor` for `folder` and returns the one to use (another thread may have
+    /// kept one first; `descriptor` is then closed); nil when the cache is full.
+    func keep(_ descriptor: Int32, for folder: String) -> Int32? {
+        let (kept, surplus) = state.withLock { state -> (Int32?, Int32?) in
+            if let existing = state.open[folder] { return (existing, descriptor) }
+            guard state.open.count < Self.limit else { return (nil, nil) }
+            state.open[folder] = descriptor
+            return (descriptor, nil)
+        }
+        if let surplus { _ = systemClose(surplus) }
+        return kept
+    }
+
+    /// Drops a folder found removed; its descriptor stays open (a writer may still hold
+    /// it) until the cache goes.
+    func forget(_ folder: String) {
+        state.withLock { state in
+            if let descriptor = state.open.removeValue(forKey: folder) { state.retired.append(descriptor) }
+        }
+    }
+
+    deinit {
+        state.withLock { state in
+            for descriptor in state.open.values { _ = systemClose(descriptor) }
+            for descriptor in state.retired { _ = systemClose(descriptor) }
+        }
+    }
+}
+
+/// Unique temporary-file suffixes: `<pid>-<counter>-<random>`, with the process id and a
+/// random part read once per process instead of one `getpid` and `getrandom` per file.
+private enum TemporaryName {
+    private static let prefix = "\(getpid())-"
+    private static let salt = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    private static let counter = Atomic<UInt64>(0)
+
+    static func next() -> String {
+        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return prefix + String(n, radix: 36) + "-" + salt
+    }
+}

@@ -34,6 +34,12 @@ public struct PublishingError: Error, Sendable, CustomStringConvertible {
         PublishingError(.siteFileExists(path: path))
     }
 
+    /// The `errno` of a failed file-system call; nil for other failures.
+    var errorNumber: Int32? {
+        if case .fileSystem(_, _, let code) = kind { return code }
+        return nil
+    }
+
     /// A fixed word for the kind of failure, safe as a metric label.
     public var shortDescription: String {
         switch kind {

@@ -93,6 +93,7 @@ public enum Slug {
     /// Without ICU transforms: compatibility decomposition, combining marks dropped, and
     /// the Latin letters that do not decompose.
     static func fallbackTransliteration(_ text: String) -> String {
+        if let latin = latinTransliteration(text) { return latin }
         var out = ""
         for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }
@@ -104,6 +105,57 @@ public enum Slug {
         }
         return out
     }
+
+    /// `fallbackTransliteration` for text of ASCII, Latin-1, Latin Extended-A and
+    /// typographic punctuation only, one table lookup per character (each of those
+    /// characters decomposes on its own, and the marks the decomposition yields are
+    /// dropped, so character by character gives what the whole string would); nil for
+    /// any other text.
+    private static func latinTransliteration(_ text: String) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                out.append(UInt8(value))
+            } else if let index = latinTableIndex(value) {
+                out.append(contentsOf: latinTable[index])
+            } else {
+                return nil
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func latinTableIndex(_ value: UInt32) -> Int? {
+        switch value {
+        case 0xA0...0x17F: Int(value - 0xA0)
+        case 0x2010...0x2027: 0xE0 + Int(value - 0x2010)
+        case 0x2030...0x205E: 0xF8 + Int(value - 0x2030)
+        default: nil
+        }
+    }
+
+    /// The transliteration of each scalar `latinTableIndex` covers, as UTF-8, computed
+    /// once per process with the general path.
+    private static let latinTable: [[UInt8]] = {
+        let ranges: [ClosedRange<UInt32>] = [0xA0...0x17F, 0x2010...0x2027, 0x2030...0x205E]
+        return ranges.flatMap { range in
+            range.map { value in
+                var out = ""
+                let text = String(Unicode.Scalar(value)!)
+                for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
+                    if scalar.properties.generalCategory == .nonspacingMark { continue }
+                    if let replacement = latinLetters[scalar] {
+                        out += replacement
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+                return Array(out.utf8)
+            }
+        }
+    }()
 
     private static let latinLetters: [Unicode.Scalar: String] = [
         "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",

@@ -66,6 +66,25 @@ struct OutputFolderTests {
         #expect(temp.allFiles() == ["p", "p/0.md", "p/1.md", "p/2.md", "p/dir.md"])
     }
 
+    @Test("A folder removed or replaced by a symlink after it was checked is handled again")
+    func folderChangedAfterItWasChecked() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let outside = try TemporaryFolder()
+        defer { outside.remove() }
+        let folder = try OutputFolder(directory: temp.path)
+        try folder.write(Array("one".utf8), to: "2026/11/a.md")
+        // Someone removes the folder while a run goes on: the next write makes it again.
+        try FileManager.default.removeItem(atPath: temp.path + "/2026/11")
+        try folder.write(Array("two".utf8), to: "2026/11/b.md")
+        #expect(temp.allFiles() == ["2026", "2026/11", "2026/11/b.md"])
+        // Replaced by a symbolic link leading outside: the write is refused, nothing lands outside.
+        try FileManager.default.removeItem(atPath: temp.path + "/2026/11")
+        try FileManager.default.createSymbolicLink(atPath: temp.path + "/2026/11", withDestinationPath: outside.path)
+        #expect(throws: PublishingError.self) { try folder.write(Array("three".utf8), to: "2026/11/c.md") }
+        #expect(outside.allFiles() == [])
+    }
+
     @Test(
         "Paths that could leave the folder are refused",
         arguments: [
