@@ -19,46 +19,52 @@ public enum CanonicalLink {
         var rest = trimmed[trimmed.index(after: colon)...]
         guard rest.hasPrefix("//") else { return nil }
         rest = rest.dropFirst(2)
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        // Searched as bytes: Character searches run grapheme breaking over every URL,
+        // and a URL's delimiters are ASCII.
+        if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        let authorityEnd =
+            rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         rest = rest[authorityEnd...]
-        let queryStart = rest.firstIndex(of: "?") ?? rest.endIndex
+        let queryStart = rest.utf8.firstIndex(of: UInt8(ascii: "?")) ?? rest.endIndex
         var path = String(rest[..<queryStart])
         let query = rest[queryStart...].dropFirst()
 
         var userInfo = ""
         var hostPort = authority
-        if let at = authority.lastIndex(of: "@") {
+        if let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) {
             userInfo = String(authority[...at])
             hostPort = authority[authority.index(after: at)...]
         }
         var host = hostPort
         var port: Substring = ""
-        let bracketEnd = hostPort.lastIndex(of: "]")
-        if let portColon = hostPort.lastIndex(of: ":"), bracketEnd.map({ $0 < portColon }) ?? true {
+        let bracketEnd = hostPort.utf8.lastIndex(of: UInt8(ascii: "]"))
+        if let portColon = hostPort.utf8.lastIndex(of: UInt8(ascii: ":")), bracketEnd.map({ $0 < portColon }) ?? true {
             host = hostPort[..<portColon]
             port = hostPort[hostPort.index(after: portColon)...]
         }
         guard !host.isEmpty else { return nil }
-        let defaultPort = ["http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"][scheme]
+        let defaultPort = defaultPorts[scheme]
         if let defaultPort, port == defaultPort { port = "" }
         var result = scheme + "://" + userInfo + host.lowercased()
         if !port.isEmpty { result += ":" + port }
         if path.isEmpty { path = "/" }
         result += path
 
+        if query.isEmpty { return result }
+        let patterns = trackingParameters.map { $0.lowercased() }
         let kept = query.split(separator: "&", omittingEmptySubsequences: true).filter { parameter in
-            let name = parameter.prefix { $0 != "=" }.lowercased()
-            return !isTracking(name, trackingParameters)
+            let nameEnd = parameter.utf8.firstIndex(of: UInt8(ascii: "=")) ?? parameter.endIndex
+            return !isTracking(parameter[..<nameEnd].lowercased(), lowercasedPatterns: patterns)
         }
         if !kept.isEmpty { result += "?" + kept.joined(separator: "&") }
         return result
     }
 
-    static func isTracking(_ name: String, _ patterns: [String]) -> Bool {
+    private static let defaultPorts = ["http": "80", "https": "443", "ws": "80", "wss": "443", "ftp": "21"]
+
+    private static func isTracking(_ name: String, lowercasedPatterns patterns: [String]) -> Bool {
         for pattern in patterns {
-            let pattern = pattern.lowercased()
             if pattern.hasSuffix("*") {
                 if name.hasPrefix(pattern.dropLast()) { return true }
             } else if name == pattern {

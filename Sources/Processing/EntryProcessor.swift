@@ -150,7 +150,7 @@ public struct EntryProcessor: Sendable {
 
     /// The digest of the fields the store compares to decide an entry changed.
     static func contentHash(_ entry: ProcessedEntry) -> String {
-        var digest = ContentDigest()
+        var digest = ChangeDigest()
         digest.add(entry.title)
         digest.add(entry.link)
         digest.add(entry.published.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) })
