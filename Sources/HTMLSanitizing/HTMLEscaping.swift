@@ -32,6 +32,19 @@ enum HTMLEscaping {
         }
     }
 
+    /// The bytes `append` must look at: `&`, CR, NUL, the C0 controls and DEL, the lead
+    /// bytes of C1 controls (0xC2) and noncharacters (0xEF), and `<` `>` in text or `"`
+    /// in attribute values.
+    private static let specialInText = specialBytes(Array("<>".utf8))
+    private static let specialInAttribute = specialBytes([UInt8(ascii: "\"")])
+
+    private static func specialBytes(_ extra: [UInt8]) -> [Bool] {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in 0..<32 where byte != 9 && byte != 10 && byte != 12 { table[byte] = true }
+        for byte in [UInt8(ascii: "&"), 127, 0xC2, 0xEF] + extra { table[Int(byte)] = true }
+        return table
+    }
+
     /// Text: `&`, `<`, `>` escaped; NUL (which a parser drops) left out.
     static func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         append(text, inAttribute: false, to: &out)
@@ -47,11 +60,14 @@ enum HTMLEscaping {
     /// characters read back as U+FFFD handled everywhere; `<` `>` in text, `"` in
     /// attribute values.
     private static func append(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool, to out: inout [UInt8]) {
+        let special = inAttribute ? specialInAttribute : specialInText
         var runStart = 0
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            guard byte <= UInt8(ascii: ">") || byte == 0xC2 || byte == 0xEF || byte == 127 else {
+            // Spaces, digits and most punctuation sort below `>`: a table says at once
+            // which bytes can need anything, so plain text stays in this loop.
+            guard special[Int(byte)] else {
                 index += 1
                 continue
             }

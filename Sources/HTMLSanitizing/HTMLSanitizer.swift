@@ -57,7 +57,7 @@ public struct HTMLSanitizer: Sendable {
     /// ``sanitize(_:resolve:)``, shaped to be the body of a Hugo content file
     /// (see ``hugoSafeBody(sanitized:)``).
     public func hugoSafeBody(_ html: String, resolve: (String) -> String? = { $0 }) -> String {
-        Self.hugoSafeBody(sanitized: sanitize(html, resolve: resolve))
+        Self.hugoSafeBody(bytes: sanitizedBytes(html, engine: .automatic, resolve: resolve) ?? [])
     }
 
     /// The text of `html` as a reader sees it: tags stripped, character
@@ -95,42 +95,58 @@ public struct HTMLSanitizer: Sendable {
     /// tag), and every line feed that would leave an empty or whitespace-only
     /// line written as `&#10;` (the same character to an HTML parser).
     public static func hugoSafeBody(sanitized: String) -> String {
-        var bytes = Array(sanitized.utf8)
+        hugoSafeBody(bytes: Array(sanitized.utf8))
+    }
+
+    /// ``hugoSafeBody(sanitized:)`` of sanitized UTF-8, without a String in between.
+    static func hugoSafeBody(bytes input: [UInt8]) -> String {
         func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 11 || c == 12 || c == 10 || c == 13 }
-        while let last = bytes.last, isBlank(last) { bytes.removeLast() }
-        let leading = bytes.prefix(while: isBlank).count
-        bytes.removeFirst(leading)
-        guard !bytes.isEmpty else { return "" }
-        if !startsHTMLBlock(bytes) {
-            bytes = Array("<div>".utf8) + bytes + Array("</div>".utf8)
-        }
+        var end = input.count
+        while end > 0, isBlank(input[end - 1]) { end -= 1 }
+        var start = 0
+        while start < end, isBlank(input[start]) { start += 1 }
+        guard start < end else { return "" }
+        let wrap = !startsHTMLBlock(input[start..<end])
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 10 || byte == 13 {
+        out.reserveCapacity(end - start + 16)
+        if wrap { out.append(contentsOf: "<div>".utf8) }
+        input.withUnsafeBufferPointer { all in
+            let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte == 10 || byte == 13 else {
+                    index += 1
+                    continue
+                }
                 var next = index + 1
                 while next < bytes.count
                     && (bytes[next] == 32 || bytes[next] == 9 || bytes[next] == 11 || bytes[next] == 12)
                 {
                     next += 1
                 }
-                let blankFollows = next >= bytes.count || bytes[next] == 10 || bytes[next] == 13
+                // The wrapper's `</div>` follows the last byte, so the end is not blank then.
+                let atEnd = next >= bytes.count
+                let blankFollows = (atEnd && !wrap) || (!atEnd && (bytes[next] == 10 || bytes[next] == 13))
                 if blankFollows || byte == 13 {
-                    out.append(contentsOf: byte == 10 ? Array("&#10;".utf8) : Array("&#13;".utf8))
-                } else {
-                    out.append(byte)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    out.append(contentsOf: byte == 10 ? lineFeedReference : carriageReturnReference)
+                    runStart = index + 1
                 }
-            } else {
-                out.append(byte)
+                index += 1
             }
-            index += 1
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
+        if wrap { out.append(contentsOf: "</div>".utf8) }
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func startsHTMLBlock(_ bytes: [UInt8]) -> Bool {
+    private static let lineFeedReference = Array("&#10;".utf8)
+    private static let carriageReturnReference = Array("&#13;".utf8)
+
+    static func startsHTMLBlock(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let bytes = Array(bytes.prefix(64))
         guard bytes.first == UInt8(ascii: "<") else { return false }
         var end = 1
         while end < bytes.count,
