@@ -355,32 +355,27 @@ public final class SQLiteFeedStore: FeedStore {
         id: Int64, isDuplicate: Bool
     ) {
         let entry = incoming.entry
-        var duplicateOf: Int64?
-        if let canonicalLink = entry.canonicalLink {
-            duplicateOf = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id FROM entries
-                        WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
-                        ORDER BY id LIMIT 1
-                        """),
-                arguments: [canonicalLink, feedID]
-            )
-        }
         let published = Timestamp.milliseconds(entry.published)
-        let id = try Int64.fetchOne(
+        // The entry of another feed it duplicates (same canonical link, itself no
+        // duplicate), found in the same statement.
+        let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
                     INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
-                        last_changed, entry_date, duplicate_of, retired)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    RETURNING id
+                        last_changed, entry_date, retired, duplicate_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (
+                        SELECT id FROM entries
+                        WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
+                        ORDER BY id LIMIT 1))
+                    RETURNING id, duplicate_of
                     """),
             arguments: [
                 feedID, entry.key, entry.canonicalLink, published, entry.contentHash, now, now, published ?? now,
-                duplicateOf, false,
+                false, entry.canonicalLink, feedID,
             ]
         )
+        let id: Int64? = row?[0]
+        let duplicateOf: Int64? = row?[1]
         guard let id else { throw StorageError.unknownFeed(path: path, id: feedID) }
         try db.cachedStatement(
             sql: """
