@@ -174,12 +174,22 @@ public struct OutputFolder: Sendable {
         guard !relativePath.utf8.contains(0) else {
             throw PublishingError.unsafePath(relativePath, "the path contains a NUL character")
         }
-        let names = relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for name in names {
-            guard !name.isEmpty else { throw PublishingError.unsafePath(relativePath, "the path has an empty segment") }
-            guard name != "." && name != ".." else {
-                throw PublishingError.unsafePath(relativePath, "the path has a \"\(name)\" segment")
+        // Split and checked as bytes: `/` and `.` are ASCII, and String comparisons of
+        // every segment of every written path add up.
+        var names: [String] = []
+        var start = relativePath.utf8.startIndex
+        while true {
+            let end = relativePath.utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? relativePath.utf8.endIndex
+            let segment = relativePath.utf8[start..<end]
+            guard !segment.isEmpty else {
+                throw PublishingError.unsafePath(relativePath, "the path has an empty segment")
             }
+            if segment.count <= 2 && segment.allSatisfy({ $0 == UInt8(ascii: ".") }) {
+                throw PublishingError.unsafePath(relativePath, "the path has a \"\(Substring(segment))\" segment")
+            }
+            names.append(String(Substring(segment)))
+            guard end < relativePath.utf8.endIndex else { break }
+            start = relativePath.utf8.index(after: end)
         }
         return names
     }
