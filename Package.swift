@@ -129,7 +129,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TidingsModel"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "TidingsModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "PublishingTests",
             dependencies: ["Publishing", "TidingsModel", .product(name: "Yams", package: "Yams")]

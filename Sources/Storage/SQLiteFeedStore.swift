@@ -7,7 +7,8 @@ import TidingsModel
 ///
 /// The file is opened in WAL mode (readers never block the writer), with foreign keys
 /// on and a busy timeout, so a `tidings serve` and a `tidings sync` can use it at
-/// once. Writes are serialized; each protocol method is one transaction.
+/// once. Writes are serialized; each protocol method is atomic (its own savepoint in
+/// a transaction it may share with other callers' writes, see `WriteCombiner`).
 ///
 /// Dates are stored as whole milliseconds since 1970 UTC, so a `Date` round-trips to
 /// the millisecond.
@@ -17,6 +18,8 @@ public final class SQLiteFeedStore: FeedStore {
 
     let path: String
     private let pool: DatabasePool
+    /// Every write goes through it: operations that queue up share a transaction.
+    private let writer: WriteCombiner
 
     /// Opens (creating if needed) the database at `path` in WAL mode and runs pending migrations.
     ///
@@ -32,7 +35,8 @@ public final class SQLiteFeedStore: FeedStore {
         // process loses nothing committed; only a power cut may lose the last
         // transactions, never the database's consistency.
         // Two readers are plenty for a sync (the writer is the busy one); each keeps
-        // a small page cache, so memory does not grow with the database.
+        // a small page cache, and the writer a bounded one, so memory does not grow
+        // with the database.
         configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -41,6 +45,14 @@ public final class SQLiteFeedStore: FeedStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             if db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -512")
+            } else {
+                // The writer touches index pages all over the file (canonical links and
+                // paths are random keys): a 16 MiB cache keeps them instead of reading
+                // them back, and checkpointing every 10,000 pages (not 1,000) copies a
+                // page rewritten by many transactions once. On the 1,000-feed bench:
+                // reads -49%, writes -10%.
+                try db.execute(sql: "PRAGMA cache_size = -16384")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             }
         }
         do {
@@ -48,6 +60,7 @@ public final class SQLiteFeedStore: FeedStore {
         } catch {
             throw StorageError.open(path: path, error)
         }
+        writer = WriteCombiner(pool: pool)
         try migrate()
     }
 
@@ -100,9 +113,11 @@ public final class SQLiteFeedStore: FeedStore {
 
     // MARK: - Transactions
 
-    private func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+    private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws -> T
+    {
         do {
-            return try await pool.write(body)
+            return try await writer.write(body)
         } catch {
             throw StorageError.wrapping(error, path: path, operation: operation)
         }
@@ -134,7 +149,7 @@ public final class SQLiteFeedStore: FeedStore {
             let subscription = latest[url]!
             return (subscription, try encodeJSON(subscription.filters))
         }
-        return try await write("synchronize feeds") { db in
+        return try await write("synchronize feeds") { [self] db in
             var ids: [Int64] = []
             for (subscription, filters) in rows {
                 let id = try Int64.fetchOne(
@@ -194,7 +209,7 @@ public final class SQLiteFeedStore: FeedStore {
     /// Replaces a feed's fetch state. Throws when the feed is unknown.
     public func updateState(feedID: Int64, _ state: FetchState) async throws {
         let state = state.storable
-        try await write("update the fetch state of feed \(feedID)") { db in
+        try await write("update the fetch state of feed \(feedID)") { [self] db in
             try db.cachedStatement(
                 sql: """
                     UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
@@ -267,7 +282,7 @@ public final class SQLiteFeedStore: FeedStore {
             )
         }
         let nowMilliseconds = Timestamp.milliseconds(now)
-        return try await write("store the entries of feed \(feedID)") { db in
+        return try await write("store the entries of feed \(feedID)") { [self] db in
             guard
                 try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM feeds WHERE id = ?"), arguments: [feedID])
                     != nil
@@ -440,7 +455,7 @@ public final class SQLiteFeedStore: FeedStore {
     public func reservePaths(_ reservations: [(entryID: Int64, path: String)]) async throws -> Set<Int64> {
         if reservations.isEmpty { return [] }
         let requests = reservations.map { (entryID: $0.entryID, path: $0.path.storable) }
-        return try await write("reserve \(requests.count) output paths") { db in
+        return try await write("reserve \(requests.count) output paths") { [self] db in
             var granted = Set<Int64>()
             for (entryID, path) in requests {
                 // The common case in one statement: the entry holds no path and the path is free.
@@ -477,7 +492,7 @@ public final class SQLiteFeedStore: FeedStore {
     public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws {
         if versions.isEmpty { return }
         let versions = versions.map { (entryID: $0.entryID, contentHash: $0.contentHash.storable) }
-        try await write("record the publication of \(versions.count) entries") { db in
+        try await write("record the publication of \(versions.count) entries") { [self] db in
             for (entryID, contentHash) in versions {
                 try db.cachedStatement(sql: "UPDATE entries SET published_hash = ? WHERE id = ?").execute(arguments: [
                     contentHash, entryID,
@@ -525,7 +540,7 @@ public final class SQLiteFeedStore: FeedStore {
 
     /// Marks an entry retired after its file was removed.
     public func retire(entryID: Int64) async throws {
-        try await write("retire entry \(entryID)") { db in
+        try await write("retire entry \(entryID)") { [self] db in
             try db.cachedStatement(sql: "UPDATE entries SET retired = ? WHERE id = ?").execute(arguments: [
                 true, entryID,
             ])

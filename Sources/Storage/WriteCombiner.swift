@@ -1,0 +1,96 @@
+import GRDB
+import Synchronization
+
+/// Runs the store's write operations in shared transactions (group commit).
+///
+/// During a sync many feeds write at once and the single SQLite writer is the busy
+/// part. Each operation used to be its own transaction, so a page rewritten by every
+/// feed's operation (the leaves of the canonical-link and path indexes, whose keys
+/// are random) went through the WAL once per operation. Here the operations that queue
+/// up while a transaction runs are run together in the next one, each inside its own
+/// savepoint: an operation that throws is rolled back alone and gets its error, the
+/// others commit. An operation's caller resumes only after the transaction holding it
+/// has committed, so what it was told is stored is stored.
+final class WriteCombiner: Sendable {
+    /// At most this many operations share a transaction, so one commit's work (and the
+    /// wait of the first operation in it) stays bounded.
+    static let batchLimit = 64
+
+    private let pool: DatabasePool
+
+    private struct Operation: Sendable {
+        let run: @Sendable (Database) throws -> any Sendable
+        let resume: @Sendable (Result<any Sendable, any Error>) -> Void
+    }
+
+    private struct State {
+        var queue: [Operation] = []
+        var running = false
+    }
+
+    private let state = Mutex(State())
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs `body` in a transaction shared with other operations, in its own savepoint.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result: any Sendable = try await withCheckedThrowingContinuation { continuation in
+            let operation = Operation(
+                run: { db in try body(db) },
+                resume: { continuation.resume(with: $0) })
+            let start = state.withLock { state in
+                state.queue.append(operation)
+                if state.running { return false }
+                state.running = true
+                return true
+            }
+            if start {
+                Task { await self.drain() }
+            }
+        }
+        // `run` returned a T for this operation.
+        return result as! T
+    }
+
+    /// Runs batches until the queue is empty.
+    private func drain() async {
+        while let batch = nextBatch() {
+            do {
+                let outcomes = try await pool.write { db in
+                    batch.map { operation -> Result<any Sendable, any Error> in
+                        var value: (any Sendable)?
+                        do {
+                            try db.inSavepoint {
+                                value = try operation.run(db)
+                                return .commit
+                            }
+                            return .success(value!)
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                for (operation, outcome) in zip(batch, outcomes) { operation.resume(outcome) }
+            } catch {
+                // The transaction itself failed (begin, commit, the disk): nothing of it was stored.
+                for operation in batch { operation.resume(.failure(error)) }
+            }
+        }
+    }
+
+    /// Takes up to `batchLimit` queued operations; nil (and no longer running) when none.
+    private func nextBatch() -> [Operation]? {
+        state.withLock { state in
+            if state.queue.isEmpty {
+                state.running = false
+                return nil
+            }
+            let count = min(Self.batchLimit, state.queue.count)
+            let batch = Array(state.queue.prefix(count))
+            state.queue.removeFirst(count)
+            return batch
+        }
+    }
+}
