@@ -152,6 +152,7 @@ final class FeedDocumentReader {
         if capture.active {
             if capture.field == .personText {
                 capture.active = false
+                receivesText(false)
             } else {
                 startChildOfCapture(localname: localname, prefix: prefix, attributes: attributes)
                 return
@@ -436,6 +437,22 @@ final class FeedDocumentReader {
         if let context = parserContext, context.pointee.wellFormed == 0 { context.pointee.wellFormed = 1 }
     }
 
+    /// The SAX text handler, installed in the parser context only while an element's
+    /// text is being collected: libxml2 then skips the call for all other text (the
+    /// whitespace between elements, the text of elements that are not kept).
+    var textHandler: charactersSAXFunc?
+
+    @inline(__always)
+    private func receivesText(_ on: Bool) {
+        guard let sax = parserContext?.pointee.sax else { return }
+        let handler = on ? textHandler : nil
+        // All three the same: libxml2 tests ignorable whitespace only when the
+        // whitespace and text handlers differ.
+        sax.pointee.characters = handler
+        sax.pointee.ignorableWhitespace = handler
+        sax.pointee.cdataBlock = handler
+    }
+
     /// Called by an optimistic read at the first libxml2 problem: stop here.
     func abandonOptimisticRead() {
         guard !needsRepair else { return }
@@ -552,6 +569,7 @@ final class FeedDocumentReader {
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll()
         capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
+        receivesText(true)
         capture.explicitBase = explicitBase(frame)
         if let attributes {
             if let mode = attributes.bytes(named: "mode"), mode.equalsIgnoringASCIICase("base64") {
@@ -623,6 +641,7 @@ final class FeedDocumentReader {
         guard capture.active else { return }
         let cap = capture
         cap.active = false
+        receivesText(false)
         let isBody: Bool
         switch cap.field {
         case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
