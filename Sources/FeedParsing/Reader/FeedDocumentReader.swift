@@ -406,6 +406,7 @@ final class FeedDocumentReader {
         popFrame()
     }
 
+    @inline(__always)
     func characters(_ bytes: UnsafePointer<UInt8>, count: Int) {
         keepReadingReferences()
         guard capture.active else { return }

@@ -47,11 +47,35 @@ struct TextBuffer {
         count += 1
     }
 
+    @inline(__always)
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        guard let source = bytes.baseAddress else { return }
+        let n = bytes.count
+        reserve(n)
+        let target = base + count
+        // Text arrives in pieces as short as one character (libxml2 reports each
+        // entity reference on its own): copy short pieces inline, as overlapping
+        // words, rather than through a call to memcpy.
+        if n <= 16 {
+            let from = UnsafeRawPointer(source)
+            let to = UnsafeMutableRawPointer(target)
+            if n >= 8 {
+                let head = from.loadUnaligned(as: UInt64.self)
+                let tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                to.storeBytes(of: head, as: UInt64.self)
+                to.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                let head = from.loadUnaligned(as: UInt32.self)
+                let tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                to.storeBytes(of: head, as: UInt32.self)
+                to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for i in 0..<n { target[i] = source[i] }
+            }
+        } else {
+            target.update(from: source, count: n)
+        }
+        count += n
     }
 
     mutating func append(contentsOf bytes: [UInt8]) {
