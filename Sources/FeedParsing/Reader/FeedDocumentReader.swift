@@ -246,10 +246,10 @@ final class FeedDocumentReader {
             beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame, attributes: attributes)
         case .link:
             if let href = attributes.value(named: "href") {
-                let rel = attributes.trimmedValue(named: "rel")?.lowercased() ?? "alternate"
+                let rel = attributes.trimmedLowercasedValue(named: "rel") ?? "alternate"
                 let link = RawLink(
                     href: URLResolver.resolve(href, against: base(frame)), rel: rel.isEmpty ? "alternate" : rel,
-                    type: attributes.value(named: "type")?.lowercased(),
+                    type: attributes.lowercasedValue(named: "type"),
                     length: attributes.trimmedValue(named: "length").flatMap { Int64($0) })
                 if inEntry { current.links.append(link) } else { channel.links.append(link) }
                 frame.scope = .ignore
@@ -267,9 +267,9 @@ final class FeedDocumentReader {
                 frame.scope = .ignore
                 return
             }
-            let mode = attributes.value(named: "mode")?.lowercased()
+            let mode = attributes.lowercasedValue(named: "mode")
             let kind = atomKind(attributes)
-            let type = attributes.value(named: "type")?.lowercased() ?? ""
+            let type = attributes.lowercasedValue(named: "type") ?? ""
             if mode == "base64" {
                 beginCapture(.content, kind, frame, attributes: attributes)
             } else if kind == .plain, type.contains("/"), !type.hasPrefix("text"), !type.hasSuffix("xml") {
@@ -361,8 +361,8 @@ final class FeedDocumentReader {
                 let url = String(decoding: urlBytes, as: UTF8.self)
                 let media = RawMedia(
                     url: URLResolver.resolve(url, against: base(frame)),
-                    type: attributes.value(named: "type")?.lowercased(),
-                    medium: attributes.value(named: "medium")?.lowercased(),
+                    type: attributes.lowercasedValue(named: "type"),
+                    medium: attributes.lowercasedValue(named: "medium"),
                     isThumbnail: tag == .mediaThumbnail)
                 if inEntry { current.media.append(media) }
             }
@@ -577,7 +577,7 @@ final class FeedDocumentReader {
                 capture.base64 = true
             } else if let typeBytes = attributes.bytes(named: "type"),
                 typeBytes.hasPrefixIgnoringASCIICase("application/"),
-                let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
+                let type = attributes.lowercasedValue(named: "type"), type.hasPrefix("application/"),
                 !type.hasSuffix("xml")
             {
                 // A text construct whose type is a binary media type is base64.
