@@ -24,8 +24,7 @@ enum FeedAdapter {
         var entry = Entry()
         entry.id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
         entry.idIsPermalink = raw.guid != nil && raw.guidIsPermalink
-        entry.title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { $0.plain.trimmingASCIIWhitespace() }.map(
-            String.init)
+        entry.title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { trimmed($0.plain) }
         entry.link = link(of: raw, preferOrigLink: true)
         if entry.link == nil, raw.guidIsPermalink, let guid = raw.guid, isWebURL(guid) {
             entry.link = guid
@@ -62,7 +61,7 @@ enum FeedAdapter {
 
     static func feed(format: FeedFormat, channel raw: RawItem, entries: [Entry]) -> Feed {
         var feed = Feed(format: format, entries: entries)
-        feed.title = (raw.title ?? raw.dcTitle).map { $0.plain.trimmingASCIIWhitespace() }.map(String.init)
+        feed.title = (raw.title ?? raw.dcTitle).map { trimmed($0.plain) }
         feed.link = nonEmpty(raw.rssLink) ?? link(of: raw, preferOrigLink: false)
         feed.selfLink = raw.links.first(where: { $0.rel == "self" })?.href
         feed.subtitle = (raw.description ?? raw.summary ?? raw.dcDescription).map(\.html)
@@ -123,7 +122,7 @@ enum FeedAdapter {
     /// Reads `jo@example.com (Jo Doe)`, `Jo Doe <jo@example.com>`, a bare address or a
     /// bare name.
     static func parsePerson(_ text: String) -> Author {
-        var text = String(text.trimmingASCIIWhitespace())
+        var text = trimmed(text)
         let trimmed = text
         return text.withUTF8 { bytes -> Author in
             guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else {
@@ -175,6 +174,17 @@ enum FeedAdapter {
             }
             return false
         }
+    }
+
+    /// `s` without leading and trailing ASCII whitespace. Most strings here come
+    /// from text trimmed when it was read, so the ends are looked at first and the
+    /// string is returned as it is when neither is whitespace.
+    static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        guard let first = utf8.first, let last = utf8.last else { return s }
+        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
+        if !isSpace(first) && !isSpace(last) { return s }
+        return String(s.trimmingASCIIWhitespace())
     }
 
     static func isWebURL(_ s: String) -> Bool {
