@@ -116,8 +116,12 @@ final class FeedDocumentReader {
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
     private var tagCache: [TagKey: (String, Tag)] = [:]
     private static let tagSlots = 256
-    private var tagSlots = [(name: UnsafePointer<UInt8>?, ns: Namespace, tag: Tag)](
-        repeating: (nil, .other, .other), count: FeedDocumentReader.tagSlots)
+    private var tagSlots = [
+        (
+            name: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace,
+            tag: Tag
+        )
+    ](repeating: (nil, nil, nil, .other, .other), count: FeedDocumentReader.tagSlots)
 
     private struct TagKey: Hashable {
         var name: UnsafePointer<UInt8>
@@ -158,8 +162,7 @@ final class FeedDocumentReader {
                 return
             }
         }
-        let ns = namespace(uri: uri, prefix: prefix)
-        let tag = self.tag(localname, ns: ns)
+        let (ns, tag) = element(localname, uri: uri, prefix: prefix)
         let parent = stack.last
         var frame = Frame(
             tag: tag, name: localname, context: parent?.context ?? 0, ownsContext: false,
@@ -865,19 +868,26 @@ final class FeedDocumentReader {
         return ns
     }
 
-    private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
-        // Names come from libxml2's dictionary, so one pointer is one name: a
-        // direct-mapped cache on the pointer answers almost every lookup.
+    /// The namespace and tag of an element. Names and URIs come from libxml2's
+    /// dictionary, so one pointer is one string: a direct-mapped cache on the three
+    /// pointers answers almost every lookup without resolving the namespace.
+    private func element(
+        _ localname: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?
+    ) -> (Namespace, Tag) {
         // Fibonacci hashing spreads the dictionary's packed name pointers over the slots.
-        let mixed = (UInt64(UInt(bitPattern: localname)) &+ UInt64(ns.rawValue)) &* 0x9E37_79B9_7F4A_7C15
-        let slot = Int(truncatingIfNeeded: mixed >> 56)
+        let key = UInt64(UInt(bitPattern: localname)) &+ (UInt64(UInt(bitPattern: uri)) &* 31)
+        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56)
         let entry = tagSlots[slot]
-        if entry.name == localname && entry.ns == ns { return entry.tag }
+        if entry.name == localname && entry.uri == uri && entry.prefix == prefix { return (entry.ns, entry.tag) }
+        let ns = namespace(uri: uri, prefix: prefix)
+        let tag = self.tag(localname, ns: ns)
+        tagSlots[slot] = (localname, uri, prefix, ns, tag)
+        return (ns, tag)
+    }
+
+    private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
         let key = TagKey(name: localname, ns: ns)
-        if let cached = tagCache[key] {
-            tagSlots[slot] = (localname, ns, cached.1)
-            return cached.1
-        }
+        if let cached = tagCache[key] { return cached.1 }
         var name = String(cString: localname)
         var resolvedNS = ns
         // An undeclared prefix can leave "prefix:name" as the local name.
@@ -887,7 +897,6 @@ final class FeedDocumentReader {
         }
         let tag = Tag.resolve(namespace: resolvedNS, name: name)
         if tagCache.count < 4096 { tagCache[key] = (name, tag) }
-        tagSlots[slot] = (localname, ns, tag)
         return tag
     }
 }
