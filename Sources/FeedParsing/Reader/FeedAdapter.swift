@@ -20,19 +20,21 @@ import TidingsModel
 /// The first `<img>` of the content as a last image choice belongs to the sanitizer,
 /// which parses the HTML anyway.
 enum FeedAdapter {
-    static func entry(from raw: RawItem, feedLanguage: String?) -> Entry {
-        var entry = Entry()
-        entry.id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
-        entry.idIsPermalink = raw.guid != nil && raw.guidIsPermalink
-        entry.title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { trimmed($0.plain) }
-        entry.link = link(of: raw, preferOrigLink: true)
-        if entry.link == nil, raw.guidIsPermalink, let guid = raw.guid, isWebURL(guid) {
-            entry.link = guid
+    /// Builds the entry for `raw` and hands it to `deliver`. Not returned: `Entry`
+    /// holds Foundation `Date`s, whose layout is resilient, so an entry returned
+    /// from a variable was copied whole (a retain and a release for each of its
+    /// strings and arrays) on its way out.
+    static func withEntry(from raw: RawItem, feedLanguage: String?, _ deliver: (Entry) -> Void) {
+        let id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
+        let title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { trimmed($0.plain) }
+        var link = link(of: raw, preferOrigLink: true)
+        if link == nil, raw.guidIsPermalink, let guid = raw.guid, isWebURL(guid) {
+            link = guid
         }
-        entry.published =
+        let published =
             raw.date(.pubDate) ?? raw.date(.published) ?? raw.date(.issued) ?? raw.date(.dctermsIssued)
             ?? raw.date(.dctermsCreated) ?? raw.date(.created) ?? raw.date(.dcDate)
-        entry.updated =
+        let updated =
             raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dctermsModified) ?? raw.date(.dcDate)
         let summary = raw.description ?? raw.summary ?? raw.dcDescription ?? raw.itunesSummary ?? raw.mediaDescription
         let content = raw.contentEncoded ?? raw.content ?? raw.xhtmlBody
@@ -40,23 +42,20 @@ enum FeedAdapter {
         // link, else the document URL (DESIGN.md; the golden pope entry depends on
         // it). The bodies keep their URLs as written: resolving them is part of
         // sanitizing, which rewrites the HTML anyway (`contentBase` says against what).
-        func base(of value: TextValue) -> String? {
-            value.explicitBase ? value.base : (entry.link ?? value.base)
-        }
-        entry.summaryUTF8 = summary?.htmlBytes
-        entry.contentUTF8 = content?.htmlBytes
-        entry.contentBase = (content ?? summary).map(base(of:)) ?? entry.link ?? raw.base
-        entry.image = image(of: raw)
-        entry.authors = authors(of: raw)
-        entry.categories = dedupe(raw.categories, by: \.term)
+        let contentBase =
+            (content ?? summary).map { $0.explicitBase ? $0.base : (link ?? $0.base) } ?? link ?? raw.base
         var enclosures = raw.enclosures
         for link in raw.links where link.rel == "enclosure" {
             enclosures.append(Enclosure(url: link.href, type: link.type, length: link.length))
         }
-        entry.enclosures = dedupe(enclosures, by: \.url)
-        entry.comments = raw.comments
-        entry.language = raw.lang ?? raw.language ?? feedLanguage
-        return entry
+        var entry = Entry(
+            id: id, idIsPermalink: raw.guid != nil && raw.guidIsPermalink, title: title, link: link,
+            published: published, updated: updated, image: image(of: raw), authors: authors(of: raw),
+            categories: dedupe(raw.categories, by: \.term), enclosures: dedupe(enclosures, by: \.url),
+            comments: raw.comments, language: raw.lang ?? raw.language ?? feedLanguage, contentBase: contentBase)
+        entry.summaryUTF8 = summary?.htmlBytes
+        entry.contentUTF8 = content?.htmlBytes
+        deliver(entry)
     }
 
     static func feed(format: FeedFormat, channel raw: RawItem, entries: [Entry]) -> Feed {

@@ -507,9 +507,10 @@ final class FeedDocumentReader {
             var raw = RawItem()
             swap(&raw, &current)
             if inItem {
-                let entry = FeedAdapter.entry(from: raw, feedLanguage: channel.language ?? channel.lang)
-                entryCount += 1
-                if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
+                FeedAdapter.withEntry(from: raw, feedLanguage: channel.language ?? channel.lang) { entry in
+                    entryCount += 1
+                    if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
+                }
             }
             inItem = false
         case .person:
