@@ -38,7 +38,6 @@ final class FeedDocumentReader {
     private var contexts: [Context] = []
 
     private func base(_ frame: Frame) -> String? { contexts[Int(frame.context)].base }
-    private func explicitBase(_ frame: Frame) -> Bool { contexts[Int(frame.context)].explicitBase }
     private func lang(_ frame: Frame) -> String? { contexts[Int(frame.context)].lang }
 
     private enum Field: Equatable {
@@ -56,8 +55,10 @@ final class FeedDocumentReader {
         var field = Field.title
         var kind = TextKind.plain
         var depth = 0
-        var base: String?
-        var explicitBase = false
+        /// Index into `contexts` of the element's base URL and language: an index,
+        /// not the strings, so starting a capture retains and releases nothing. The
+        /// context stays on its stack until the capture is finished.
+        var context: Int32 = 0
         var escapeText = false
         var sawChild = false
         var topLevelChildren = 0
@@ -66,17 +67,17 @@ final class FeedDocumentReader {
         var isPermalink = true
         var base64 = false
 
-        func begin(field: Field, kind: TextKind, depth: Int, base: String?) {
+        func begin(field: Field, kind: TextKind, depth: Int, context: Int32) {
             active = true
             self.field = field
             self.kind = kind
             self.depth = depth
-            self.base = base
+            self.context = context
             escapeText = kind == .xhtml
             sawChild = false
             topLevelChildren = 0
             textOutsideChildren = false
-            scheme = nil
+            if scheme != nil { scheme = nil }
             isPermalink = true
             base64 = false
         }
@@ -484,7 +485,8 @@ final class FeedDocumentReader {
 
     private func popFrame() {
         guard let frame = stack.popLast() else { return }
-        if frame.ownsContext { contexts.removeLast() }
+        // Removed last: a capture ending here still reads its base URL from it.
+        defer { if frame.ownsContext { contexts.removeLast() } }
         if capture.active {
             let cap = capture
             if stack.count == cap.depth {
@@ -573,9 +575,8 @@ final class FeedDocumentReader {
 
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll()
-        capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
+        capture.begin(field: field, kind: kind, depth: stack.count, context: frame.context)
         receivesText(true)
-        capture.explicitBase = explicitBase(frame)
         if let attributes {
             if let mode = attributes.bytes(named: "mode"), mode.equalsIgnoringASCIICase("base64") {
                 capture.base64 = true
@@ -667,7 +668,7 @@ final class FeedDocumentReader {
             // byte array in between. Its TextValue carries no bytes (`assign` only
             // uses `value` for these fields).
             value = String(decoding: trimmedText, as: UTF8.self)
-            textValue = TextValue(bytes: [], kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
+            textValue = TextValue(bytes: [], kind: cap.kind, base: nil)
         } else {
             var bytes = Array(trimmedText)  // copies out of the reused buffer
             if cap.base64 {
@@ -682,12 +683,14 @@ final class FeedDocumentReader {
                 // does HTML content some publishers (TypePad) wrap the same way.
                 bytes = Self.unwrapDiv(bytes)
             }
-            textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
+            let context = contexts[Int(cap.context)]
+            textValue = TextValue(
+                bytes: bytes, kind: cap.kind, base: context.base, explicitBase: context.explicitBase)
             value = isBody ? "" : textValue.text
         }
         let inEntry = inItem
         func url() -> String? {
-            value.isEmpty ? nil : URLResolver.resolve(value, against: cap.base)
+            value.isEmpty ? nil : URLResolver.resolve(value, against: contexts[Int(cap.context)].base)
         }
 
         switch cap.field {
@@ -783,7 +786,7 @@ final class FeedDocumentReader {
                 // Atom ids are IRIs; a relative one is resolved like any reference.
                 item.atomID =
                     URLResolver.scheme(of: text) == nil
-                    ? URLResolver.resolve(text, against: cap.base) : text
+                    ? URLResolver.resolve(text, against: contexts[Int(cap.context)].base) : text
             }
         case .description: if item.description == nil { item.description = value }
         case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
