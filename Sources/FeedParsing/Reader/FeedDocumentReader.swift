@@ -660,35 +660,25 @@ final class FeedDocumentReader {
             cap.topLevelChildren == 1 && !cap.textOutsideChildren
             && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
         let trimmedText = text.bytes.trimmingASCIIWhitespace()
-        // Bodies stay bytes; only the short fields are decoded here.
-        let value: String
-        let textValue: TextValue
-        if !isBody && !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText) {
-            // The usual short field: decoded straight from the reused buffer, with no
-            // byte array in between. Its TextValue carries no bytes (`assign` only
-            // uses `value` for these fields).
-            value = String(decoding: trimmedText, as: UTF8.self)
-            textValue = TextValue(bytes: [], kind: cap.kind, base: nil)
-        } else {
-            var bytes = Array(trimmedText)  // copies out of the reused buffer
-            if cap.base64 {
-                let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
-                if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
-                    bytes = Self.trimmed(Array(data))
-                }
-            }
-            if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
-            if unwrapsDiv {
-                // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
-                // does HTML content some publishers (TypePad) wrap the same way.
-                bytes = Self.unwrapDiv(bytes)
-            }
-            let context = contexts[Int(cap.context)]
-            textValue = TextValue(
-                bytes: bytes, kind: cap.kind, base: context.base, explicitBase: context.explicitBase)
-            value = isBody ? "" : textValue.text
-        }
         let inEntry = inItem
+        if isBody {
+            // Bodies stay bytes.
+            let textValue = TextValue(
+                bytes: Self.bodyBytes(trimmedText, base64: cap.base64, unwrapsDiv: unwrapsDiv), kind: cap.kind,
+                base: contexts[Int(cap.context)].base, explicitBase: contexts[Int(cap.context)].explicitBase)
+            if inEntry {
+                assignBody(cap.field, textValue, to: &current)
+            } else {
+                assignBody(cap.field, textValue, to: &channel)
+            }
+            return
+        }
+        // The usual short field is decoded straight from the reused buffer, with no
+        // byte array in between.
+        let value =
+            !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText)
+            ? String(decoding: trimmedText, as: UTF8.self)
+            : String(decoding: Self.bodyBytes(trimmedText, base64: cap.base64, unwrapsDiv: unwrapsDiv), as: UTF8.self)
         func url() -> String? {
             value.isEmpty ? nil : URLResolver.resolve(value, against: contexts[Int(cap.context)].base)
         }
@@ -704,11 +694,32 @@ final class FeedDocumentReader {
         case .imageURL: channel.imageURL = url()
         default:
             if inEntry {
-                assign(cap, textValue, text: value, url: url, to: &current)
+                assign(cap, text: value, url: url, to: &current)
             } else {
-                assign(cap, textValue, text: value, url: url, to: &channel)
+                assign(cap, text: value, url: url, to: &channel)
             }
         }
+    }
+
+    /// The collected text as kept: copied out of the reused buffer, base64 decoded
+    /// where the element says so, C1 controls replaced, a wrapper div removed.
+    private static func bodyBytes(_ trimmedText: UnsafeBufferPointer<UInt8>, base64: Bool, unwrapsDiv: Bool)
+        -> [UInt8]
+    {
+        var bytes = Array(trimmedText)  // copies out of the reused buffer
+        if base64 {
+            let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
+            if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
+                bytes = Self.trimmed(Array(data))
+            }
+        }
+        if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
+        if unwrapsDiv {
+            // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
+            // does HTML content some publishers (TypePad) wrap the same way.
+            bytes = Self.unwrapDiv(bytes)
+        }
+        return bytes
     }
 
     /// C1 control characters (U+0080–U+009F, from raw bytes or `&#146;`-style
@@ -766,15 +777,31 @@ final class FeedDocumentReader {
     }
 
     /// `text` is `value` decoded, for the fields that are not bodies (decoded once).
-    private func assign(
-        _ cap: Capture, _ value: TextValue, text: String, url: () -> String?, to item: inout RawItem
-    ) {
-        // `value` has no bytes for the short fields; `text` is empty for bodies.
-        let isEmpty = value.isEmpty && text.isEmpty
-        switch cap.field {
+    /// Keeps a body (title, description, content…) the first time its element is seen.
+    private func assignBody(_ field: Field, _ value: TextValue, to item: inout RawItem) {
+        switch field {
         case .title: if item.title == nil { item.title = value }
         case .dcTitle: if item.dcTitle == nil { item.dcTitle = value }
-        case .mediaTitle: if item.mediaTitle == nil, !isEmpty { item.mediaTitle = value }
+        case .mediaTitle: if item.mediaTitle == nil, !value.isEmpty { item.mediaTitle = value }
+        case .description: if item.description == nil { item.description = value }
+        case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
+        case .summary: if item.summary == nil { item.summary = value }
+        case .contentEncoded: if item.contentEncoded == nil { item.contentEncoded = value }
+        case .content: if item.content == nil { item.content = value }
+        case .xhtmlBody: if item.xhtmlBody == nil { item.xhtmlBody = value }
+        case .itunesSummary: if item.itunesSummary == nil { item.itunesSummary = value }
+        case .mediaDescription: if item.mediaDescription == nil, !value.isEmpty { item.mediaDescription = value }
+        default: break
+        }
+    }
+
+    /// Keeps a short field, decoded as `text`.
+    private func assign(_ cap: Capture, text: String, url: () -> String?, to item: inout RawItem) {
+        let isEmpty = text.isEmpty
+        switch cap.field {
+        case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
+            .xhtmlBody, .itunesSummary, .mediaDescription:
+            break  // bodies: assignBody
         case .rssLink: if item.rssLink == nil { item.rssLink = url() }
         case .guid:
             if item.guid == nil, !isEmpty {
@@ -788,14 +815,6 @@ final class FeedDocumentReader {
                     URLResolver.scheme(of: text) == nil
                     ? URLResolver.resolve(text, against: contexts[Int(cap.context)].base) : text
             }
-        case .description: if item.description == nil { item.description = value }
-        case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
-        case .summary: if item.summary == nil { item.summary = value }
-        case .contentEncoded: if item.contentEncoded == nil { item.contentEncoded = value }
-        case .content: if item.content == nil { item.content = value }
-        case .xhtmlBody: if item.xhtmlBody == nil { item.xhtmlBody = value }
-        case .itunesSummary: if item.itunesSummary == nil { item.itunesSummary = value }
-        case .mediaDescription: if item.mediaDescription == nil, !isEmpty { item.mediaDescription = value }
         case .date(let source):
             guard !isEmpty else { return }
             if let date = FeedDate.parse(text) {
