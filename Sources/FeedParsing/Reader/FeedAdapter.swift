@@ -23,8 +23,9 @@ enum FeedAdapter {
     /// Builds the entry for `raw` and hands it to `deliver`. Not returned: `Entry`
     /// holds Foundation `Date`s, whose layout is resilient, so an entry returned
     /// from a variable was copied whole (a retain and a release for each of its
-    /// strings and arrays) on its way out.
-    static func withEntry(from raw: RawItem, feedLanguage: String?, _ deliver: (Entry) -> Void) {
+    /// strings and arrays) on its way out. The bodies, lists and strings the entry
+    /// keeps are moved out of `raw`, which is left for disposal.
+    static func withEntry(from raw: inout RawItem, feedLanguage: String?, _ deliver: (Entry) -> Void) {
         let id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
         let title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { trimmed($0.plain) }
         var link = link(of: raw, preferOrigLink: true)
@@ -36,26 +37,46 @@ enum FeedAdapter {
             ?? raw.date(.dctermsCreated) ?? raw.date(.created) ?? raw.date(.dcDate)
         let updated =
             raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dctermsModified) ?? raw.date(.dcDate)
-        let summary = raw.description ?? raw.summary ?? raw.dcDescription ?? raw.itunesSummary ?? raw.mediaDescription
-        let content = raw.contentEncoded ?? raw.content ?? raw.xhtmlBody
+        var summary =
+            raw.description.take() ?? raw.summary.take() ?? raw.dcDescription.take() ?? raw.itunesSummary.take()
+            ?? raw.mediaDescription.take()
+        var content = raw.contentEncoded.take() ?? raw.content.take() ?? raw.xhtmlBody.take()
         // Relative URLs in bodies resolve against xml:base in scope, else the entry's
         // link, else the document URL (DESIGN.md; the golden pope entry depends on
         // it). The bodies keep their URLs as written: resolving them is part of
         // sanitizing, which rewrites the HTML anyway (`contentBase` says against what).
         let contentBase =
             (content ?? summary).map { $0.explicitBase ? $0.base : (link ?? $0.base) } ?? link ?? raw.base
-        var enclosures = raw.enclosures
+        let image = image(of: raw)  // before the enclosures are moved out
+        var enclosures = take(&raw.enclosures)
         for link in raw.links where link.rel == "enclosure" {
             enclosures.append(Enclosure(url: link.href, type: link.type, length: link.length))
         }
         var entry = Entry(
             id: id, idIsPermalink: raw.guid != nil && raw.guidIsPermalink, title: title, link: link,
-            published: published, updated: updated, image: image(of: raw), authors: authors(of: raw),
-            categories: dedupe(raw.categories, by: \.term), enclosures: dedupe(enclosures, by: \.url),
-            comments: raw.comments, language: raw.lang ?? raw.language ?? feedLanguage, contentBase: contentBase)
-        entry.summaryUTF8 = summary?.htmlBytes
-        entry.contentUTF8 = content?.htmlBytes
+            published: published, updated: updated, image: image, authors: authors(of: &raw),
+            categories: dedupe(take(&raw.categories), by: \.term), enclosures: dedupe(enclosures, by: \.url),
+            comments: raw.comments.take(), language: raw.lang.take() ?? raw.language.take() ?? feedLanguage,
+            contentBase: contentBase)
+        entry.summaryUTF8 = htmlBytes(taking: &summary)
+        entry.contentUTF8 = htmlBytes(taking: &content)
         deliver(entry)
+    }
+
+    /// `value` moved out of its place, which is left empty.
+    private static func take<T>(_ value: inout [T]) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &value)
+        return taken
+    }
+
+    /// The value as HTML, its bytes moved rather than copied when they are HTML already.
+    private static func htmlBytes(taking value: inout TextValue?) -> [UInt8]? {
+        guard var taken = value.take() else { return nil }
+        switch taken.kind {
+        case .html, .xhtml: return take(&taken.bytes)
+        case .plain, .guess: return taken.htmlBytes
+        }
     }
 
     static func feed(format: FeedFormat, channel raw: RawItem, entries: [Entry]) -> Feed {
@@ -108,8 +129,8 @@ enum FeedAdapter {
         return [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].contains(where: { path.hasSuffix($0) })
     }
 
-    private static func authors(of raw: RawItem) -> [Author] {
-        if !raw.authors.isEmpty { return raw.authors }
+    private static func authors(of raw: inout RawItem) -> [Author] {
+        if !raw.authors.isEmpty { return take(&raw.authors) }
         var result: [Author] = []
         result.reserveCapacity(raw.rssAuthors.count + raw.dcCreators.count)
         for text in raw.rssAuthors { result.append(parsePerson(text)) }

@@ -509,7 +509,7 @@ final class FeedDocumentReader {
             var raw = RawItem()
             swap(&raw, &current)
             if inItem {
-                FeedAdapter.withEntry(from: raw, feedLanguage: channel.language ?? channel.lang) { entry in
+                FeedAdapter.withEntry(from: &raw, feedLanguage: channel.language ?? channel.lang) { entry in
                     entryCount += 1
                     if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
                 }
