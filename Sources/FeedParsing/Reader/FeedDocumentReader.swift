@@ -679,24 +679,20 @@ final class FeedDocumentReader {
             !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText)
             ? String(decoding: trimmedText, as: UTF8.self)
             : String(decoding: Self.bodyBytes(trimmedText, base64: cap.base64, unwrapsDiv: unwrapsDiv), as: UTF8.self)
-        func url() -> String? {
-            value.isEmpty ? nil : URLResolver.resolve(value, against: contexts[Int(cap.context)].base)
-        }
-
         switch cap.field {
         case .personName: person?.name = value.isEmpty ? nil : HTMLText.collapseWhitespace(value)
         case .personEmail: person?.email = value.isEmpty ? nil : value
-        case .personURI: person?.uri = url()
+        case .personURI: person?.uri = url(value, cap)
         case .personText:
             if !value.isEmpty {
                 if inEntry { current.rssAuthors.append(value) } else { channel.rssAuthors.append(value) }
             }
-        case .imageURL: channel.imageURL = url()
+        case .imageURL: channel.imageURL = url(value, cap)
         default:
             if inEntry {
-                assign(cap, text: value, url: url, to: &current)
+                assign(cap, text: value, to: &current)
             } else {
-                assign(cap, text: value, url: url, to: &channel)
+                assign(cap, text: value, to: &channel)
             }
         }
     }
@@ -796,13 +792,18 @@ final class FeedDocumentReader {
     }
 
     /// Keeps a short field, decoded as `text`.
-    private func assign(_ cap: Capture, text: String, url: () -> String?, to item: inout RawItem) {
+    /// `text` as a URL resolved against the capture's base; nil when empty.
+    private func url(_ text: String, _ cap: Capture) -> String? {
+        text.isEmpty ? nil : URLResolver.resolve(text, against: contexts[Int(cap.context)].base)
+    }
+
+    private func assign(_ cap: Capture, text: String, to item: inout RawItem) {
         let isEmpty = text.isEmpty
         switch cap.field {
         case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
             .xhtmlBody, .itunesSummary, .mediaDescription:
             break  // bodies: assignBody
-        case .rssLink: if item.rssLink == nil { item.rssLink = url() }
+        case .rssLink: if item.rssLink == nil { item.rssLink = url(text, cap) }
         case .guid:
             if item.guid == nil, !isEmpty {
                 item.guid = text
@@ -833,13 +834,13 @@ final class FeedDocumentReader {
                 if item.categories.isEmpty { item.categories.reserveCapacity(4) }
                 item.categories.append(Category(term: term, scheme: cap.scheme))
             }
-        case .origLink: if item.origLink == nil { item.origLink = url() }
-        case .comments: if item.comments == nil { item.comments = url() }
-        case .commentRss: if item.commentRss == nil { item.commentRss = url() }
+        case .origLink: if item.origLink == nil { item.origLink = url(text, cap) }
+        case .comments: if item.comments == nil { item.comments = url(text, cap) }
+        case .commentRss: if item.commentRss == nil { item.commentRss = url(text, cap) }
         case .language: if item.language == nil, !isEmpty { item.language = text }
-        case .logo: if item.logo == nil { item.logo = url() }
-        case .icon: if item.icon == nil { item.icon = url() }
-        case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url() }
+        case .logo: if item.logo == nil { item.logo = url(text, cap) }
+        case .icon: if item.icon == nil { item.icon = url(text, cap) }
+        case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url(text, cap) }
         case .ttl: item.ttl = Int(text)
         case .personName, .personEmail, .personURI, .personText, .imageURL:
             break
