@@ -125,15 +125,36 @@ struct TextBuffer {
     /// Appends an attribute value for a double-quoted HTML attribute: `&` and `"`
     /// escaped, runs of other bytes copied whole.
     mutating func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>) {
+        guard let start = value.baseAddress else { return }
         var runStart = 0
-        for i in 0..<value.count {
+        var i = 0
+        let n = value.count
+        while i < n {
+            // Skip eight bytes at a time while none of them is `&` or `"` (URLs, mostly).
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
+                if !Self.hasAttributeEscapable(word) {
+                    i += 8
+                    continue
+                }
+            }
             let c = value[i]
+            i += 1
             guard c == UInt8(ascii: "&") || c == UInt8(ascii: "\"") else { continue }
-            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<(i - 1)]))
             append(c == UInt8(ascii: "&") ? "&amp;" : "&quot;")
-            runStart = i + 1
+            runStart = i
         }
-        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count]))
+        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<n]))
+    }
+
+    /// Whether any byte of `word` is `&` or `"`.
+    @inline(__always)
+    private static func hasAttributeEscapable(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZero(word ^ (ones &* 0x26)) || hasZero(word ^ (ones &* 0x22))
     }
 
     /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test
