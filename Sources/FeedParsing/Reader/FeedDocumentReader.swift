@@ -115,7 +115,6 @@ final class FeedDocumentReader {
     private var text = TextBuffer(capacity: 64 * 1024)
     private var pendingEndTag: String?
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
-    private var tagCache: [TagKey: (String, Tag)] = [:]
     private static let tagSlots = 256
     private var tagSlots = [
         (
@@ -123,11 +122,6 @@ final class FeedDocumentReader {
             tag: Tag
         )
     ](repeating: (nil, nil, nil, .other, .other), count: FeedDocumentReader.tagSlots)
-
-    private struct TagKey: Hashable {
-        var name: UnsafePointer<UInt8>
-        var ns: Namespace
-    }
 
     /// How deep elements may nest before the reader stops.
     static let maxDepth = 512
@@ -910,8 +904,6 @@ final class FeedDocumentReader {
     }
 
     private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
-        let key = TagKey(name: localname, ns: ns)
-        if let cached = tagCache[key] { return cached.1 }
         var name = String(cString: localname)
         var resolvedNS = ns
         // An undeclared prefix can leave "prefix:name" as the local name.
@@ -920,7 +912,6 @@ final class FeedDocumentReader {
             name = String(name[name.index(after: colon)...])
         }
         let tag = Tag.resolve(namespace: resolvedNS, name: name)
-        if tagCache.count < 4096 { tagCache[key] = (name, tag) }
         return tag
     }
 }
