@@ -696,7 +696,11 @@ final class FeedDocumentReader {
     private static func bodyBytes(_ trimmedText: UnsafeBufferPointer<UInt8>, base64: Bool, unwrapsDiv: Bool)
         -> [UInt8]
     {
-        var bytes = Array(trimmedText)  // copies out of the reused buffer
+        // Copied out of the reused buffer, a wrapper div cut off before the copy (C1
+        // replacement, below, touches neither the div's tags nor ASCII whitespace,
+        // so the order does not matter).
+        let unwrapsFirst = unwrapsDiv && !base64
+        var bytes = Array((unwrapsFirst ? divContent(trimmedText) : nil) ?? trimmedText)
         if base64 {
             let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
             if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
@@ -704,7 +708,7 @@ final class FeedDocumentReader {
             }
         }
         if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
-        if unwrapsDiv {
+        if unwrapsDiv && !unwrapsFirst {
             // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
             // does HTML content some publishers (TypePad) wrap the same way.
             bytes = Self.unwrapDiv(bytes)
@@ -842,12 +846,17 @@ final class FeedDocumentReader {
     }
 
     private static func unwrapDiv(_ html: [UInt8]) -> [UInt8] {
-        let open = Array("<div".utf8)
-        let close = Array("</div>".utf8)
-        guard html.count >= open.count + close.count, Array(html.prefix(4)) == open,
-            Array(html.suffix(6)) == close, let gt = html.firstIndex(of: UInt8(ascii: ">")), gt < html.count - 6
-        else { return html }
-        return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
+        html.withUnsafeBufferPointer { buffer in divContent(buffer).map { Array($0) } } ?? html
+    }
+
+    /// What is inside a `<div …>…</div>` that wraps all of `html`, without leading and
+    /// trailing ASCII whitespace; nil when `html` is not wrapped so.
+    private static func divContent(_ html: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard html.count >= 10, UnsafeBufferPointer(rebasing: html[0..<4]).equals("<div"),
+            UnsafeBufferPointer(rebasing: html[(html.count - 6)...]).equals("</div>"),
+            let gt = html.firstIndex(of: UInt8(ascii: ">")), gt < html.count - 6
+        else { return nil }
+        return UnsafeBufferPointer(rebasing: html[(gt + 1)..<(html.count - 6)]).trimmingASCIIWhitespace()
     }
 
     /// HTML's void elements (no end tag), by length; compared as bytes, since this
