@@ -397,9 +397,22 @@ extension CharsetDetection {
     /// UTF-8 validity per Unicode (no overlongs, surrogates or values past
     /// U+10FFFF), accepting a sequence cut off by the end of the prefix.
     static func isValidUTF8Prefix(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var i = bytes.startIndex
-        let end = bytes.endIndex
+        bytes.withUnsafeBufferPointer { isValidUTF8Prefix($0) }
+    }
+
+    /// ``isValidUTF8Prefix(_:)-(ArraySlice<UInt8>)`` on a buffer, skipping ASCII
+    /// eight bytes at a time: it runs on the first 4 KiB of every document.
+    static func isValidUTF8Prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0
+        let end = bytes.count
         while i < end {
+            if i + 8 <= end
+                && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                i += 8
+                continue
+            }
             let lead = bytes[i]
             if lead < 0x80 {
                 i += 1

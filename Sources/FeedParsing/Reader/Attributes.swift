@@ -61,6 +61,33 @@ struct Attributes: Sequence {
         bytes(named: name).map { String(decoding: $0.trimmingASCIIWhitespace(), as: UTF8.self) }
     }
 
+    /// ``value(named:)`` lowercased. ASCII values (nearly all: media types, `rel`,
+    /// `mode`) are lowercased byte by byte; others go through `lowercased()`, which
+    /// gives the same string for ASCII but costs several hundred instructions.
+    func lowercasedValue(named name: StaticString) -> String? {
+        bytes(named: name).map { Self.lowercased($0) }
+    }
+
+    /// ``trimmedValue(named:)`` lowercased, as ``lowercasedValue(named:)``.
+    func trimmedLowercasedValue(named name: StaticString) -> String? {
+        bytes(named: name).map { Self.lowercased($0.trimmingASCIIWhitespace()) }
+    }
+
+    private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var hasUpper = false
+        for c in bytes {
+            if c >= 0x80 { return String(decoding: bytes, as: UTF8.self).lowercased() }
+            if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { hasUpper = true }
+        }
+        guard hasUpper else { return String(decoding: bytes, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            for (i, c) in bytes.enumerated() {
+                out[i] = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c + 32 : c
+            }
+            return bytes.count
+        }
+    }
+
     /// The bytes of ``value(named:)``, for values only compared: no `String` is built.
     func bytes(named name: StaticString) -> UnsafeBufferPointer<UInt8>? {
         for i in 0..<count {

@@ -20,49 +20,68 @@ import TidingsModel
 /// The first `<img>` of the content as a last image choice belongs to the sanitizer,
 /// which parses the HTML anyway.
 enum FeedAdapter {
-    static func entry(from raw: RawItem, feedLanguage: String?) -> Entry {
-        var entry = Entry()
-        entry.id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
-        entry.idIsPermalink = raw.guid != nil && raw.guidIsPermalink
-        entry.title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { $0.plain.trimmingASCIIWhitespace() }.map(
-            String.init)
-        entry.link = link(of: raw, preferOrigLink: true)
-        if entry.link == nil, raw.guidIsPermalink, let guid = raw.guid, isWebURL(guid) {
-            entry.link = guid
+    /// Builds the entry for `raw` and hands it to `deliver`. Not returned: `Entry`
+    /// holds Foundation `Date`s, whose layout is resilient, so an entry returned
+    /// from a variable was copied whole (a retain and a release for each of its
+    /// strings and arrays) on its way out. The bodies, lists and strings the entry
+    /// keeps are moved out of `raw`, which is left for disposal.
+    static func withEntry(from raw: inout RawItem, feedLanguage: String?, _ deliver: (Entry) -> Void) {
+        let id = nonEmpty(raw.guid) ?? nonEmpty(raw.atomID) ?? nonEmpty(raw.rdfAbout)
+        let title = (raw.title ?? raw.dcTitle ?? raw.mediaTitle).map { trimmed($0.plain) }
+        var link = link(of: raw, preferOrigLink: true)
+        if link == nil, raw.guidIsPermalink, let guid = raw.guid, isWebURL(guid) {
+            link = guid
         }
-        entry.published =
+        let published =
             raw.date(.pubDate) ?? raw.date(.published) ?? raw.date(.issued) ?? raw.date(.dctermsIssued)
             ?? raw.date(.dctermsCreated) ?? raw.date(.created) ?? raw.date(.dcDate)
-        entry.updated =
+        let updated =
             raw.date(.updated) ?? raw.date(.modified) ?? raw.date(.dctermsModified) ?? raw.date(.dcDate)
-        let summary = raw.description ?? raw.summary ?? raw.dcDescription ?? raw.itunesSummary ?? raw.mediaDescription
-        let content = raw.contentEncoded ?? raw.content ?? raw.xhtmlBody
+        var summary =
+            raw.description.take() ?? raw.summary.take() ?? raw.dcDescription.take() ?? raw.itunesSummary.take()
+            ?? raw.mediaDescription.take()
+        var content = raw.contentEncoded.take() ?? raw.content.take() ?? raw.xhtmlBody.take()
         // Relative URLs in bodies resolve against xml:base in scope, else the entry's
         // link, else the document URL (DESIGN.md; the golden pope entry depends on
         // it). The bodies keep their URLs as written: resolving them is part of
         // sanitizing, which rewrites the HTML anyway (`contentBase` says against what).
-        func base(of value: TextValue) -> String? {
-            value.explicitBase ? value.base : (entry.link ?? value.base)
-        }
-        entry.summaryUTF8 = summary?.htmlBytes
-        entry.contentUTF8 = content?.htmlBytes
-        entry.contentBase = (content ?? summary).map(base(of:)) ?? entry.link ?? raw.base
-        entry.image = image(of: raw)
-        entry.authors = authors(of: raw)
-        entry.categories = dedupe(raw.categories, by: \.term)
-        var enclosures = raw.enclosures
+        let contentBase =
+            (content ?? summary).map { $0.explicitBase ? $0.base : (link ?? $0.base) } ?? link ?? raw.base
+        let image = image(of: raw)  // before the enclosures are moved out
+        var enclosures = take(&raw.enclosures)
         for link in raw.links where link.rel == "enclosure" {
             enclosures.append(Enclosure(url: link.href, type: link.type, length: link.length))
         }
-        entry.enclosures = dedupe(enclosures, by: \.url)
-        entry.comments = raw.comments
-        entry.language = raw.lang ?? raw.language ?? feedLanguage
-        return entry
+        var entry = Entry(
+            id: id, idIsPermalink: raw.guid != nil && raw.guidIsPermalink, title: title, link: link,
+            published: published, updated: updated, image: image, authors: authors(of: &raw),
+            categories: dedupe(take(&raw.categories), by: \.term), enclosures: dedupe(enclosures, by: \.url),
+            comments: raw.comments.take(), language: raw.lang.take() ?? raw.language.take() ?? feedLanguage,
+            contentBase: contentBase)
+        entry.summaryUTF8 = htmlBytes(taking: &summary)
+        entry.contentUTF8 = htmlBytes(taking: &content)
+        deliver(entry)
+    }
+
+    /// `value` moved out of its place, which is left empty.
+    private static func take<T>(_ value: inout [T]) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &value)
+        return taken
+    }
+
+    /// The value as HTML, its bytes moved rather than copied when they are HTML already.
+    private static func htmlBytes(taking value: inout TextValue?) -> [UInt8]? {
+        guard var taken = value.take() else { return nil }
+        switch taken.kind {
+        case .html, .xhtml: return take(&taken.bytes)
+        case .plain, .guess: return taken.htmlBytes
+        }
     }
 
     static func feed(format: FeedFormat, channel raw: RawItem, entries: [Entry]) -> Feed {
         var feed = Feed(format: format, entries: entries)
-        feed.title = (raw.title ?? raw.dcTitle).map { $0.plain.trimmingASCIIWhitespace() }.map(String.init)
+        feed.title = (raw.title ?? raw.dcTitle).map { trimmed($0.plain) }
         feed.link = nonEmpty(raw.rssLink) ?? link(of: raw, preferOrigLink: false)
         feed.selfLink = raw.links.first(where: { $0.rel == "self" })?.href
         feed.subtitle = (raw.description ?? raw.summary ?? raw.dcDescription).map(\.html)
@@ -110,8 +129,8 @@ enum FeedAdapter {
         return [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"].contains(where: { path.hasSuffix($0) })
     }
 
-    private static func authors(of raw: RawItem) -> [Author] {
-        if !raw.authors.isEmpty { return raw.authors }
+    private static func authors(of raw: inout RawItem) -> [Author] {
+        if !raw.authors.isEmpty { return take(&raw.authors) }
         var result: [Author] = []
         result.reserveCapacity(raw.rssAuthors.count + raw.dcCreators.count)
         for text in raw.rssAuthors { result.append(parsePerson(text)) }
@@ -123,7 +142,7 @@ enum FeedAdapter {
     /// Reads `jo@example.com (Jo Doe)`, `Jo Doe <jo@example.com>`, a bare address or a
     /// bare name.
     static func parsePerson(_ text: String) -> Author {
-        var text = String(text.trimmingASCIIWhitespace())
+        var text = trimmed(text)
         let trimmed = text
         return text.withUTF8 { bytes -> Author in
             guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else {
@@ -175,6 +194,17 @@ enum FeedAdapter {
             }
             return false
         }
+    }
+
+    /// `s` without leading and trailing ASCII whitespace. Most strings here come
+    /// from text trimmed when it was read, so the ends are looked at first and the
+    /// string is returned as it is when neither is whitespace.
+    static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        guard let first = utf8.first, let last = utf8.last else { return s }
+        func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
+        if !isSpace(first) && !isSpace(last) { return s }
+        return String(s.trimmingASCIIWhitespace())
     }
 
     static func isWebURL(_ s: String) -> Bool {

@@ -38,7 +38,6 @@ final class FeedDocumentReader {
     private var contexts: [Context] = []
 
     private func base(_ frame: Frame) -> String? { contexts[Int(frame.context)].base }
-    private func explicitBase(_ frame: Frame) -> Bool { contexts[Int(frame.context)].explicitBase }
     private func lang(_ frame: Frame) -> String? { contexts[Int(frame.context)].lang }
 
     private enum Field: Equatable {
@@ -56,8 +55,10 @@ final class FeedDocumentReader {
         var field = Field.title
         var kind = TextKind.plain
         var depth = 0
-        var base: String?
-        var explicitBase = false
+        /// Index into `contexts` of the element's base URL and language: an index,
+        /// not the strings, so starting a capture retains and releases nothing. The
+        /// context stays on its stack until the capture is finished.
+        var context: Int32 = 0
         var escapeText = false
         var sawChild = false
         var topLevelChildren = 0
@@ -66,17 +67,17 @@ final class FeedDocumentReader {
         var isPermalink = true
         var base64 = false
 
-        func begin(field: Field, kind: TextKind, depth: Int, base: String?) {
+        func begin(field: Field, kind: TextKind, depth: Int, context: Int32) {
             active = true
             self.field = field
             self.kind = kind
             self.depth = depth
-            self.base = base
+            self.context = context
             escapeText = kind == .xhtml
             sawChild = false
             topLevelChildren = 0
             textOutsideChildren = false
-            scheme = nil
+            if scheme != nil { scheme = nil }
             isPermalink = true
             base64 = false
         }
@@ -114,15 +115,13 @@ final class FeedDocumentReader {
     private var text = TextBuffer(capacity: 64 * 1024)
     private var pendingEndTag: String?
     private var nsCache: [(pointer: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace)] = []
-    private var tagCache: [TagKey: (String, Tag)] = [:]
     private static let tagSlots = 256
-    private var tagSlots = [(name: UnsafePointer<UInt8>?, ns: Namespace, tag: Tag)](
-        repeating: (nil, .other, .other), count: FeedDocumentReader.tagSlots)
-
-    private struct TagKey: Hashable {
-        var name: UnsafePointer<UInt8>
-        var ns: Namespace
-    }
+    private var tagSlots = [
+        (
+            name: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?, ns: Namespace,
+            tag: Tag
+        )
+    ](repeating: (nil, nil, nil, .other, .other), count: FeedDocumentReader.tagSlots)
 
     /// How deep elements may nest before the reader stops.
     static let maxDepth = 512
@@ -152,13 +151,13 @@ final class FeedDocumentReader {
         if capture.active {
             if capture.field == .personText {
                 capture.active = false
+                receivesText(false)
             } else {
                 startChildOfCapture(localname: localname, prefix: prefix, attributes: attributes)
                 return
             }
         }
-        let ns = namespace(uri: uri, prefix: prefix)
-        let tag = self.tag(localname, ns: ns)
+        let (ns, tag) = element(localname, uri: uri, prefix: prefix)
         let parent = stack.last
         var frame = Frame(
             tag: tag, name: localname, context: parent?.context ?? 0, ownsContext: false,
@@ -245,10 +244,10 @@ final class FeedDocumentReader {
             beginCapture(.title, isAtom ? atomKind(attributes) : .guess, frame, attributes: attributes)
         case .link:
             if let href = attributes.value(named: "href") {
-                let rel = attributes.trimmedValue(named: "rel")?.lowercased() ?? "alternate"
+                let rel = attributes.trimmedLowercasedValue(named: "rel") ?? "alternate"
                 let link = RawLink(
                     href: URLResolver.resolve(href, against: base(frame)), rel: rel.isEmpty ? "alternate" : rel,
-                    type: attributes.value(named: "type")?.lowercased(),
+                    type: attributes.lowercasedValue(named: "type"),
                     length: attributes.trimmedValue(named: "length").flatMap { Int64($0) })
                 if inEntry { current.links.append(link) } else { channel.links.append(link) }
                 frame.scope = .ignore
@@ -266,9 +265,9 @@ final class FeedDocumentReader {
                 frame.scope = .ignore
                 return
             }
-            let mode = attributes.value(named: "mode")?.lowercased()
+            let mode = attributes.lowercasedValue(named: "mode")
             let kind = atomKind(attributes)
-            let type = attributes.value(named: "type")?.lowercased() ?? ""
+            let type = attributes.lowercasedValue(named: "type") ?? ""
             if mode == "base64" {
                 beginCapture(.content, kind, frame, attributes: attributes)
             } else if kind == .plain, type.contains("/"), !type.hasPrefix("text"), !type.hasSuffix("xml") {
@@ -360,8 +359,8 @@ final class FeedDocumentReader {
                 let url = String(decoding: urlBytes, as: UTF8.self)
                 let media = RawMedia(
                     url: URLResolver.resolve(url, against: base(frame)),
-                    type: attributes.value(named: "type")?.lowercased(),
-                    medium: attributes.value(named: "medium")?.lowercased(),
+                    type: attributes.lowercasedValue(named: "type"),
+                    medium: attributes.lowercasedValue(named: "medium"),
                     isThumbnail: tag == .mediaThumbnail)
                 if inEntry { current.media.append(media) }
             }
@@ -405,6 +404,7 @@ final class FeedDocumentReader {
         popFrame()
     }
 
+    @inline(__always)
     func characters(_ bytes: UnsafePointer<UInt8>, count: Int) {
         keepReadingReferences()
         guard capture.active else { return }
@@ -436,6 +436,22 @@ final class FeedDocumentReader {
         if let context = parserContext, context.pointee.wellFormed == 0 { context.pointee.wellFormed = 1 }
     }
 
+    /// The SAX text handler, installed in the parser context only while an element's
+    /// text is being collected: libxml2 then skips the call for all other text (the
+    /// whitespace between elements, the text of elements that are not kept).
+    var textHandler: charactersSAXFunc?
+
+    @inline(__always)
+    private func receivesText(_ on: Bool) {
+        guard let sax = parserContext?.pointee.sax else { return }
+        let handler = on ? textHandler : nil
+        // All three the same: libxml2 tests ignorable whitespace only when the
+        // whitespace and text handlers differ.
+        sax.pointee.characters = handler
+        sax.pointee.ignorableWhitespace = handler
+        sax.pointee.cdataBlock = handler
+    }
+
     /// Called by an optimistic read at the first libxml2 problem: stop here.
     func abandonOptimisticRead() {
         guard !needsRepair else { return }
@@ -463,7 +479,8 @@ final class FeedDocumentReader {
 
     private func popFrame() {
         guard let frame = stack.popLast() else { return }
-        if frame.ownsContext { contexts.removeLast() }
+        // Removed last: a capture ending here still reads its base URL from it.
+        defer { if frame.ownsContext { contexts.removeLast() } }
         if capture.active {
             let cap = capture
             if stack.count == cap.depth {
@@ -486,9 +503,10 @@ final class FeedDocumentReader {
             var raw = RawItem()
             swap(&raw, &current)
             if inItem {
-                let entry = FeedAdapter.entry(from: raw, feedLanguage: channel.language ?? channel.lang)
-                entryCount += 1
-                if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
+                FeedAdapter.withEntry(from: &raw, feedLanguage: channel.language ?? channel.lang) { entry in
+                    entryCount += 1
+                    if let entryHandler { entryHandler(entry) } else { entries.append(entry) }
+                }
             }
             inItem = false
         case .person:
@@ -551,14 +569,14 @@ final class FeedDocumentReader {
 
     private func beginCapture(_ field: Field, _ kind: TextKind, _ frame: Frame, attributes: Attributes? = nil) {
         text.removeAll()
-        capture.begin(field: field, kind: kind, depth: stack.count, base: base(frame))
-        capture.explicitBase = explicitBase(frame)
+        capture.begin(field: field, kind: kind, depth: stack.count, context: frame.context)
+        receivesText(true)
         if let attributes {
             if let mode = attributes.bytes(named: "mode"), mode.equalsIgnoringASCIICase("base64") {
                 capture.base64 = true
             } else if let typeBytes = attributes.bytes(named: "type"),
                 typeBytes.hasPrefixIgnoringASCIICase("application/"),
-                let type = attributes.value(named: "type")?.lowercased(), type.hasPrefix("application/"),
+                let type = attributes.lowercasedValue(named: "type"), type.hasPrefix("application/"),
                 !type.hasSuffix("xml")
             {
                 // A text construct whose type is a binary media type is base64.
@@ -623,6 +641,7 @@ final class FeedDocumentReader {
         guard capture.active else { return }
         let cap = capture
         cap.active = false
+        receivesText(false)
         let isBody: Bool
         switch cap.field {
         case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
@@ -635,53 +654,66 @@ final class FeedDocumentReader {
             cap.topLevelChildren == 1 && !cap.textOutsideChildren
             && (cap.kind == .html || (cap.kind == .xhtml && format != .atom03))
         let trimmedText = text.bytes.trimmingASCIIWhitespace()
-        // Bodies stay bytes; only the short fields are decoded here.
-        let value: String
-        let textValue: TextValue
-        if !isBody && !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText) {
-            // The usual short field: decoded straight from the reused buffer, with no
-            // byte array in between. Its TextValue carries no bytes (`assign` only
-            // uses `value` for these fields).
-            value = String(decoding: trimmedText, as: UTF8.self)
-            textValue = TextValue(bytes: [], kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
-        } else {
-            var bytes = Array(trimmedText)  // copies out of the reused buffer
-            if cap.base64 {
-                let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
-                if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
-                    bytes = Self.trimmed(Array(data))
-                }
-            }
-            if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
-            if unwrapsDiv {
-                // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
-                // does HTML content some publishers (TypePad) wrap the same way.
-                bytes = Self.unwrapDiv(bytes)
-            }
-            textValue = TextValue(bytes: bytes, kind: cap.kind, base: cap.base, explicitBase: cap.explicitBase)
-            value = isBody ? "" : textValue.text
-        }
         let inEntry = inItem
-        func url() -> String? {
-            value.isEmpty ? nil : URLResolver.resolve(value, against: cap.base)
+        if isBody {
+            // Bodies stay bytes.
+            let textValue = TextValue(
+                bytes: Self.bodyBytes(trimmedText, base64: cap.base64, unwrapsDiv: unwrapsDiv), kind: cap.kind,
+                base: contexts[Int(cap.context)].base, explicitBase: contexts[Int(cap.context)].explicitBase)
+            if inEntry {
+                assignBody(cap.field, textValue, to: &current)
+            } else {
+                assignBody(cap.field, textValue, to: &channel)
+            }
+            return
         }
-
+        // The usual short field is decoded straight from the reused buffer, with no
+        // byte array in between.
+        let value =
+            !cap.base64 && !unwrapsDiv && !Self.hasC1Control(trimmedText)
+            ? String(decoding: trimmedText, as: UTF8.self)
+            : String(decoding: Self.bodyBytes(trimmedText, base64: cap.base64, unwrapsDiv: unwrapsDiv), as: UTF8.self)
         switch cap.field {
         case .personName: person?.name = value.isEmpty ? nil : HTMLText.collapseWhitespace(value)
         case .personEmail: person?.email = value.isEmpty ? nil : value
-        case .personURI: person?.uri = url()
+        case .personURI: person?.uri = url(value, cap)
         case .personText:
             if !value.isEmpty {
                 if inEntry { current.rssAuthors.append(value) } else { channel.rssAuthors.append(value) }
             }
-        case .imageURL: channel.imageURL = url()
+        case .imageURL: channel.imageURL = url(value, cap)
         default:
             if inEntry {
-                assign(cap, textValue, text: value, url: url, to: &current)
+                assign(cap, text: value, to: &current)
             } else {
-                assign(cap, textValue, text: value, url: url, to: &channel)
+                assign(cap, text: value, to: &channel)
             }
         }
+    }
+
+    /// The collected text as kept: copied out of the reused buffer, base64 decoded
+    /// where the element says so, C1 controls replaced, a wrapper div removed.
+    private static func bodyBytes(_ trimmedText: UnsafeBufferPointer<UInt8>, base64: Bool, unwrapsDiv: Bool)
+        -> [UInt8]
+    {
+        // Copied out of the reused buffer, a wrapper div cut off before the copy (C1
+        // replacement, below, touches neither the div's tags nor ASCII whitespace,
+        // so the order does not matter).
+        let unwrapsFirst = unwrapsDiv && !base64
+        var bytes = Array((unwrapsFirst ? divContent(trimmedText) : nil) ?? trimmedText)
+        if base64 {
+            let encoded = String(decoding: bytes.filter { $0 > 32 }, as: UTF8.self)
+            if let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) {
+                bytes = Self.trimmed(Array(data))
+            }
+        }
+        if bytes.count > 1 { bytes = Self.replacingC1Controls(bytes) }
+        if unwrapsDiv && !unwrapsFirst {
+            // Atom 1.0 XHTML content sits in a wrapper div that is not content; so
+            // does HTML content some publishers (TypePad) wrap the same way.
+            bytes = Self.unwrapDiv(bytes)
+        }
+        return bytes
     }
 
     /// C1 control characters (U+0080–U+009F, from raw bytes or `&#146;`-style
@@ -739,16 +771,37 @@ final class FeedDocumentReader {
     }
 
     /// `text` is `value` decoded, for the fields that are not bodies (decoded once).
-    private func assign(
-        _ cap: Capture, _ value: TextValue, text: String, url: () -> String?, to item: inout RawItem
-    ) {
-        // `value` has no bytes for the short fields; `text` is empty for bodies.
-        let isEmpty = value.isEmpty && text.isEmpty
-        switch cap.field {
+    /// Keeps a body (title, description, content…) the first time its element is seen.
+    private func assignBody(_ field: Field, _ value: TextValue, to item: inout RawItem) {
+        switch field {
         case .title: if item.title == nil { item.title = value }
         case .dcTitle: if item.dcTitle == nil { item.dcTitle = value }
-        case .mediaTitle: if item.mediaTitle == nil, !isEmpty { item.mediaTitle = value }
-        case .rssLink: if item.rssLink == nil { item.rssLink = url() }
+        case .mediaTitle: if item.mediaTitle == nil, !value.isEmpty { item.mediaTitle = value }
+        case .description: if item.description == nil { item.description = value }
+        case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
+        case .summary: if item.summary == nil { item.summary = value }
+        case .contentEncoded: if item.contentEncoded == nil { item.contentEncoded = value }
+        case .content: if item.content == nil { item.content = value }
+        case .xhtmlBody: if item.xhtmlBody == nil { item.xhtmlBody = value }
+        case .itunesSummary: if item.itunesSummary == nil { item.itunesSummary = value }
+        case .mediaDescription: if item.mediaDescription == nil, !value.isEmpty { item.mediaDescription = value }
+        default: break
+        }
+    }
+
+    /// Keeps a short field, decoded as `text`.
+    /// `text` as a URL resolved against the capture's base; nil when empty.
+    private func url(_ text: String, _ cap: Capture) -> String? {
+        text.isEmpty ? nil : URLResolver.resolve(text, against: contexts[Int(cap.context)].base)
+    }
+
+    private func assign(_ cap: Capture, text: String, to item: inout RawItem) {
+        let isEmpty = text.isEmpty
+        switch cap.field {
+        case .title, .dcTitle, .mediaTitle, .description, .dcDescription, .summary, .contentEncoded, .content,
+            .xhtmlBody, .itunesSummary, .mediaDescription:
+            break  // bodies: assignBody
+        case .rssLink: if item.rssLink == nil { item.rssLink = url(text, cap) }
         case .guid:
             if item.guid == nil, !isEmpty {
                 item.guid = text
@@ -759,16 +812,8 @@ final class FeedDocumentReader {
                 // Atom ids are IRIs; a relative one is resolved like any reference.
                 item.atomID =
                     URLResolver.scheme(of: text) == nil
-                    ? URLResolver.resolve(text, against: cap.base) : text
+                    ? URLResolver.resolve(text, against: contexts[Int(cap.context)].base) : text
             }
-        case .description: if item.description == nil { item.description = value }
-        case .dcDescription: if item.dcDescription == nil { item.dcDescription = value }
-        case .summary: if item.summary == nil { item.summary = value }
-        case .contentEncoded: if item.contentEncoded == nil { item.contentEncoded = value }
-        case .content: if item.content == nil { item.content = value }
-        case .xhtmlBody: if item.xhtmlBody == nil { item.xhtmlBody = value }
-        case .itunesSummary: if item.itunesSummary == nil { item.itunesSummary = value }
-        case .mediaDescription: if item.mediaDescription == nil, !isEmpty { item.mediaDescription = value }
         case .date(let source):
             guard !isEmpty else { return }
             if let date = FeedDate.parse(text) {
@@ -787,13 +832,13 @@ final class FeedDocumentReader {
                 if item.categories.isEmpty { item.categories.reserveCapacity(4) }
                 item.categories.append(Category(term: term, scheme: cap.scheme))
             }
-        case .origLink: if item.origLink == nil { item.origLink = url() }
-        case .comments: if item.comments == nil { item.comments = url() }
-        case .commentRss: if item.commentRss == nil { item.commentRss = url() }
+        case .origLink: if item.origLink == nil { item.origLink = url(text, cap) }
+        case .comments: if item.comments == nil { item.comments = url(text, cap) }
+        case .commentRss: if item.commentRss == nil { item.commentRss = url(text, cap) }
         case .language: if item.language == nil, !isEmpty { item.language = text }
-        case .logo: if item.logo == nil { item.logo = url() }
-        case .icon: if item.icon == nil { item.icon = url() }
-        case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url() }
+        case .logo: if item.logo == nil { item.logo = url(text, cap) }
+        case .icon: if item.icon == nil { item.icon = url(text, cap) }
+        case .itunesImageText: if item.itunesImage == nil { item.itunesImage = url(text, cap) }
         case .ttl: item.ttl = Int(text)
         case .personName, .personEmail, .personURI, .personText, .imageURL:
             break
@@ -801,12 +846,17 @@ final class FeedDocumentReader {
     }
 
     private static func unwrapDiv(_ html: [UInt8]) -> [UInt8] {
-        let open = Array("<div".utf8)
-        let close = Array("</div>".utf8)
-        guard html.count >= open.count + close.count, Array(html.prefix(4)) == open,
-            Array(html.suffix(6)) == close, let gt = html.firstIndex(of: UInt8(ascii: ">")), gt < html.count - 6
-        else { return html }
-        return trimmed(Array(html[(gt + 1)..<(html.count - 6)]))
+        html.withUnsafeBufferPointer { buffer in divContent(buffer).map { Array($0) } } ?? html
+    }
+
+    /// What is inside a `<div …>…</div>` that wraps all of `html`, without leading and
+    /// trailing ASCII whitespace; nil when `html` is not wrapped so.
+    private static func divContent(_ html: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard html.count >= 10, UnsafeBufferPointer(rebasing: html[0..<4]).equals("<div"),
+            UnsafeBufferPointer(rebasing: html[(html.count - 6)...]).equals("</div>"),
+            let gt = html.firstIndex(of: UInt8(ascii: ">")), gt < html.count - 6
+        else { return nil }
+        return UnsafeBufferPointer(rebasing: html[(gt + 1)..<(html.count - 6)]).trimmingASCIIWhitespace()
     }
 
     /// HTML's void elements (no end tag), by length; compared as bytes, since this
@@ -845,19 +895,24 @@ final class FeedDocumentReader {
         return ns
     }
 
-    private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
-        // Names come from libxml2's dictionary, so one pointer is one name: a
-        // direct-mapped cache on the pointer answers almost every lookup.
+    /// The namespace and tag of an element. Names and URIs come from libxml2's
+    /// dictionary, so one pointer is one string: a direct-mapped cache on the three
+    /// pointers answers almost every lookup without resolving the namespace.
+    private func element(
+        _ localname: UnsafePointer<UInt8>, uri: UnsafePointer<UInt8>?, prefix: UnsafePointer<UInt8>?
+    ) -> (Namespace, Tag) {
         // Fibonacci hashing spreads the dictionary's packed name pointers over the slots.
-        let mixed = (UInt64(UInt(bitPattern: localname)) &+ UInt64(ns.rawValue)) &* 0x9E37_79B9_7F4A_7C15
-        let slot = Int(truncatingIfNeeded: mixed >> 56)
+        let key = UInt64(UInt(bitPattern: localname)) &+ (UInt64(UInt(bitPattern: uri)) &* 31)
+        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 56)
         let entry = tagSlots[slot]
-        if entry.name == localname && entry.ns == ns { return entry.tag }
-        let key = TagKey(name: localname, ns: ns)
-        if let cached = tagCache[key] {
-            tagSlots[slot] = (localname, ns, cached.1)
-            return cached.1
-        }
+        if entry.name == localname && entry.uri == uri && entry.prefix == prefix { return (entry.ns, entry.tag) }
+        let ns = namespace(uri: uri, prefix: prefix)
+        let tag = self.tag(localname, ns: ns)
+        tagSlots[slot] = (localname, uri, prefix, ns, tag)
+        return (ns, tag)
+    }
+
+    private func tag(_ localname: UnsafePointer<UInt8>, ns: Namespace) -> Tag {
         var name = String(cString: localname)
         var resolvedNS = ns
         // An undeclared prefix can leave "prefix:name" as the local name.
@@ -866,8 +921,6 @@ final class FeedDocumentReader {
             name = String(name[name.index(after: colon)...])
         }
         let tag = Tag.resolve(namespace: resolvedNS, name: name)
-        if tagCache.count < 4096 { tagCache[key] = (name, tag) }
-        tagSlots[slot] = (localname, ns, tag)
         return tag
     }
 }

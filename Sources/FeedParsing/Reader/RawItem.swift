@@ -55,40 +55,47 @@ enum DateSource: UInt8, Sendable {
 }
 
 /// The dates found for one item, one slot per source element: stored inline, so
-/// an entry's dates cost no allocation.
+/// an entry's dates cost no allocation. Kept as seconds since the reference date
+/// (NaN for none) rather than as `Date?`: Foundation's `Date` has a resilient
+/// layout, which made every ``RawItem`` copied and destroyed through the runtime's
+/// generic value witnesses instead of inline code.
 struct DateSlots: Sendable {
-    private var pubDate, dcDate, issued, created, modified, published, updated, lastBuildDate: Date?
-    private var dctermsIssued, dctermsCreated, dctermsModified: Date?
+    private var pubDate = Double.nan, dcDate = Double.nan, issued = Double.nan, created = Double.nan
+    private var modified = Double.nan, published = Double.nan, updated = Double.nan, lastBuildDate = Double.nan
+    private var dctermsIssued = Double.nan, dctermsCreated = Double.nan, dctermsModified = Double.nan
 
     subscript(source: DateSource) -> Date? {
         get {
+            let seconds: Double
             switch source {
-            case .pubDate: return pubDate
-            case .dcDate: return dcDate
-            case .issued: return issued
-            case .created: return created
-            case .modified: return modified
-            case .published: return published
-            case .updated: return updated
-            case .lastBuildDate: return lastBuildDate
-            case .dctermsIssued: return dctermsIssued
-            case .dctermsCreated: return dctermsCreated
-            case .dctermsModified: return dctermsModified
+            case .pubDate: seconds = pubDate
+            case .dcDate: seconds = dcDate
+            case .issued: seconds = issued
+            case .created: seconds = created
+            case .modified: seconds = modified
+            case .published: seconds = published
+            case .updated: seconds = updated
+            case .lastBuildDate: seconds = lastBuildDate
+            case .dctermsIssued: seconds = dctermsIssued
+            case .dctermsCreated: seconds = dctermsCreated
+            case .dctermsModified: seconds = dctermsModified
             }
+            return seconds.isNaN ? nil : Date(timeIntervalSinceReferenceDate: seconds)
         }
         set {
+            let seconds = newValue?.timeIntervalSinceReferenceDate ?? .nan
             switch source {
-            case .pubDate: pubDate = newValue
-            case .dcDate: dcDate = newValue
-            case .issued: issued = newValue
-            case .created: created = newValue
-            case .modified: modified = newValue
-            case .published: published = newValue
-            case .updated: updated = newValue
-            case .lastBuildDate: lastBuildDate = newValue
-            case .dctermsIssued: dctermsIssued = newValue
-            case .dctermsCreated: dctermsCreated = newValue
-            case .dctermsModified: dctermsModified = newValue
+            case .pubDate: pubDate = seconds
+            case .dcDate: dcDate = seconds
+            case .issued: issued = seconds
+            case .created: created = seconds
+            case .modified: modified = seconds
+            case .published: published = seconds
+            case .updated: updated = seconds
+            case .lastBuildDate: lastBuildDate = seconds
+            case .dctermsIssued: dctermsIssued = seconds
+            case .dctermsCreated: dctermsCreated = seconds
+            case .dctermsModified: dctermsModified = seconds
             }
         }
     }

@@ -47,11 +47,35 @@ struct TextBuffer {
         count += 1
     }
 
+    @inline(__always)
     mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        guard let source = bytes.baseAddress else { return }
+        let n = bytes.count
+        reserve(n)
+        let target = base + count
+        // Text arrives in pieces as short as one character (libxml2 reports each
+        // entity reference on its own): copy short pieces inline, as overlapping
+        // words, rather than through a call to memcpy.
+        if n <= 16 {
+            let from = UnsafeRawPointer(source)
+            let to = UnsafeMutableRawPointer(target)
+            if n >= 8 {
+                let head = from.loadUnaligned(as: UInt64.self)
+                let tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                to.storeBytes(of: head, as: UInt64.self)
+                to.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                let head = from.loadUnaligned(as: UInt32.self)
+                let tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                to.storeBytes(of: head, as: UInt32.self)
+                to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for i in 0..<n { target[i] = source[i] }
+            }
+        } else {
+            target.update(from: source, count: n)
+        }
+        count += n
     }
 
     mutating func append(contentsOf bytes: [UInt8]) {
@@ -101,15 +125,36 @@ struct TextBuffer {
     /// Appends an attribute value for a double-quoted HTML attribute: `&` and `"`
     /// escaped, runs of other bytes copied whole.
     mutating func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>) {
+        guard let start = value.baseAddress else { return }
         var runStart = 0
-        for i in 0..<value.count {
+        var i = 0
+        let n = value.count
+        while i < n {
+            // Skip eight bytes at a time while none of them is `&` or `"` (URLs, mostly).
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
+                if !Self.hasAttributeEscapable(word) {
+                    i += 8
+                    continue
+                }
+            }
             let c = value[i]
+            i += 1
             guard c == UInt8(ascii: "&") || c == UInt8(ascii: "\"") else { continue }
-            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<i]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<(i - 1)]))
             append(c == UInt8(ascii: "&") ? "&amp;" : "&quot;")
-            runStart = i + 1
+            runStart = i
         }
-        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count]))
+        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<n]))
+    }
+
+    /// Whether any byte of `word` is `&` or `"`.
+    @inline(__always)
+    private static func hasAttributeEscapable(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZero(word ^ (ones &* 0x26)) || hasZero(word ^ (ones &* 0x22))
     }
 
     /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test

@@ -51,9 +51,8 @@ final class XMLStreamParser {
                 $0.characters(bytes, count: Int(length))
             }
         }
-        sax.characters = characters
-        sax.cdataBlock = characters
-        sax.ignorableWhitespace = characters
+        // Installed by the reader while it collects an element's text; none at first.
+        reader.textHandler = characters
         sax.serror = { ctx, error in
             guard let ctx, let error else { return }
             let reader = Unmanaged<FeedDocumentReader>.fromOpaque(ctx).takeUnretainedValue()

@@ -269,7 +269,7 @@ public enum HTMLText {
     }
 
     static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
-        guard bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return false }
+        guard containsMarkupStart(bytes) else { return false }
         var hasEndTagOrReference = false
         var i = 0
         while i < bytes.count {
@@ -295,6 +295,29 @@ public enum HTMLText {
             i += 1
         }
         return hasEndTagOrReference
+    }
+
+    /// Whether `bytes` hold a `<` or an `&`, eight bytes at a time: most titles hold
+    /// neither, and this runs for every one of them.
+    private static func containsMarkupStart(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var i = 0
+            while i + 8 <= buffer.count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let lt = word ^ (ones &* 0x3C)
+                let amp = word ^ (ones &* 0x26)
+                if (lt &- ones) & ~lt & highs != 0 || (amp &- ones) & ~amp & highs != 0 { return true }
+                i += 8
+            }
+            while i < buffer.count {
+                if buffer[i] == UInt8(ascii: "<") || buffer[i] == UInt8(ascii: "&") { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     private static func isWordByte(_ c: UInt8) -> Bool {
