@@ -3,3 +3,10 @@
 #ifdef __linux__
 int syncfs(int fd);
 #endif
+
+// renameat2(2) with RENAME_NOREPLACE: a rename that fails with EEXIST instead of
+// replacing an existing file. Also _GNU_SOURCE-only in glibc.
+#ifdef __linux__
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
+#define TIDINGS_RENAME_NOREPLACE 1u
+#endif

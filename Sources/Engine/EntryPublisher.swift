@@ -60,7 +60,9 @@ public struct EntryPublisher: Sendable {
                 // Reserved but pending: changed since, or a run died while writing it.
                 try folder.removeStaleTemporaryFiles(near: path)
             }
-            if try folder.write(Array(render(stored, of: feed).utf8), to: path, durably: false) {
+            // A path reserved just now was checked free (nothing to compare against).
+            let bytes = Array(render(stored, of: feed).utf8)
+            if try folder.write(bytes, to: path, durably: false, expectingNew: stored.path == nil) {
                 result.filesWritten += 1
             } else {
                 result.unchanged += 1

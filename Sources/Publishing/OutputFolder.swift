@@ -55,32 +55,55 @@ public struct OutputFolder: Sendable {
     ///
     /// - Returns: `true` when the file was written, `false` when it was already identical.
     /// - Throws: `PublishingError` for an unsafe path or a failed write.
+    ///
+    /// With `expectingNew` the caller knows of no file at the path (it just reserved a
+    /// free one): the file is not read first, and the rename refuses to replace one
+    /// that appeared meanwhile — then it is compared and replaced as usual.
     @discardableResult
-    public func write(_ bytes: [UInt8], to relativePath: String, durably: Bool = true) throws -> Bool {
+    public func write(_ bytes: [UInt8], to relativePath: String, durably: Bool = true, expectingNew: Bool = false)
+        throws -> Bool
+    {
         let names = try Self.segments(of: relativePath)
         do {
-            return try write(bytes, names: names, relativePath: relativePath, durably: durably)
+            return try write(
+                bytes, names: names, relativePath: relativePath, durably: durably, expectingNew: expectingNew)
         } catch let error as PublishingError where error.errorNumber == ENOENT && names.count > 1 {
             // A folder opened earlier in this run was removed since (creating a file in
             // a removed folder fails): check, and make, it again.
             checkedFolders.forget(names.dropLast().joined(separator: "/"))
-            return try write(bytes, names: names, relativePath: relativePath, durably: durably)
+            return try write(
+                bytes, names: names, relativePath: relativePath, durably: durably, expectingNew: expectingNew)
         }
     }
 
-    private func write(_ bytes: [UInt8], names: [String], relativePath: String, durably: Bool) throws -> Bool {
+    private func write(_ bytes: [UInt8], names: [String], relativePath: String, durably: Bool, expectingNew: Bool)
+        throws -> Bool
+    {
         guard let parent = try openParent(names, of: relativePath, create: true) else {
             throw PublishingError.fileSystem("create the folder of", relativePath, code: ENOENT)
         }
         defer { parent.close() }
         let name = names[names.count - 1]
-        if let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
+        if !expectingNew, let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
             existing == bytes
         {
             return false
         }
         let temp = try writeTemporary(
             bytes, in: parent.descriptor, name: name, relativePath: relativePath, durably: durably)
+        if expectingNew {
+            if Self.renameWithoutReplacing(temp, to: name, in: parent.descriptor) {
+                if durably { _ = fsync(parent.descriptor) }
+                return true
+            }
+            // Something is there after all (or the file system cannot refuse): compare first.
+            if let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
+                existing == bytes
+            {
+                unlinkat(parent.descriptor, temp, 0)
+                return false
+            }
+        }
         guard renameat(parent.descriptor, temp, parent.descriptor, name) == 0 else {
             let code = errno
             unlinkat(parent.descriptor, temp, 0)
@@ -88,6 +111,16 @@ public struct OutputFolder: Sendable {
         }
         if durably { _ = fsync(parent.descriptor) }
         return true
+    }
+
+    /// Renames `temp` to `name` in `folder` unless something is at `name`; false when
+    /// something is, or when the system cannot tell (no `renameat2` here).
+    private static func renameWithoutReplacing(_ temp: String, to name: String, in folder: Int32) -> Bool {
+        #if os(Linux)
+            return renameat2(folder, temp, folder, name, TIDINGS_RENAME_NOREPLACE) == 0
+        #else
+            return false
+        #endif
     }
 
     /// Flushes everything written to the output folder's file system to disk.

@@ -66,6 +66,21 @@ struct OutputFolderTests {
         #expect(temp.allFiles() == ["p", "p/0.md", "p/1.md", "p/2.md", "p/dir.md"])
     }
 
+    @Test("Expecting a new file never replaces one that is there, and still skips identical bytes")
+    func expectingNewFile() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let folder = try OutputFolder(directory: temp.path)
+        #expect(try folder.write(Array("new".utf8), to: "a/new.md", expectingNew: true))
+        #expect(folder.read("a/new.md") == Array("new".utf8))
+        // A file appeared at the path after all: identical bytes are left alone...
+        #expect(try !folder.write(Array("new".utf8), to: "a/new.md", expectingNew: true))
+        // ...different ones replace it, as a normal write would.
+        #expect(try folder.write(Array("newer".utf8), to: "a/new.md", expectingNew: true))
+        #expect(folder.read("a/new.md") == Array("newer".utf8))
+        #expect(temp.allFiles() == ["a", "a/new.md"])
+    }
+
     @Test("A folder removed or replaced by a symlink after it was checked is handled again")
     func folderChangedAfterItWasChecked() throws {
         let temp = try TemporaryFolder()
