@@ -95,75 +95,57 @@ struct TextBuffer {
     /// Appends UTF-8 `text` with `&`, `<` and `>` escaped (as
     /// ``HTMLText/appendEscaped(_:to:)`` does), copying runs of other bytes whole.
     mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
-        guard let start = text.baseAddress else { return }
-        var runStart = 0
-        var i = 0
-        let n = text.count
-        while i < n {
-            // Skip eight bytes at a time while none of them is `&`, `<` or `>`.
-            if i + 8 <= n {
-                let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
-                if !Self.hasEscapable(word) {
-                    i += 8
-                    continue
-                }
-            }
-            let c = text[i]
-            i += 1
-            guard c == UInt8(ascii: "&") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") else { continue }
-            append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<(i - 1)]))
-            switch c {
-            case UInt8(ascii: "&"): append("&amp;")
-            case UInt8(ascii: "<"): append("&lt;")
-            default: append("&gt;")
-            }
-            runStart = i
-        }
-        append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<n]))
+        appendEscaping(text, inAttribute: false)
     }
 
     /// Appends an attribute value for a double-quoted HTML attribute: `&` and `"`
     /// escaped, runs of other bytes copied whole.
     mutating func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>) {
-        guard let start = value.baseAddress else { return }
+        appendEscaping(value, inAttribute: true)
+    }
+
+    /// The one escaping loop of both: skips eight bytes at a time while none needs an
+    /// escape (text and URLs, mostly), copies runs whole.
+    @inline(__always)
+    private mutating func appendEscaping(_ bytes: UnsafeBufferPointer<UInt8>, inAttribute: Bool) {
+        guard let start = bytes.baseAddress else { return }
         var runStart = 0
         var i = 0
-        let n = value.count
+        let n = bytes.count
         while i < n {
-            // Skip eight bytes at a time while none of them is `&` or `"` (URLs, mostly).
             if i + 8 <= n {
                 let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
-                if !Self.hasAttributeEscapable(word) {
+                if !Self.hasEscapable(word, inAttribute: inAttribute) {
                     i += 8
                     continue
                 }
             }
-            let c = value[i]
+            let c = bytes[i]
             i += 1
-            guard c == UInt8(ascii: "&") || c == UInt8(ascii: "\"") else { continue }
-            append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<(i - 1)]))
-            append(c == UInt8(ascii: "&") ? "&amp;" : "&quot;")
+            let escape: StaticString
+            switch c {
+            case UInt8(ascii: "&"): escape = "&amp;"
+            case UInt8(ascii: "<") where !inAttribute: escape = "&lt;"
+            case UInt8(ascii: ">") where !inAttribute: escape = "&gt;"
+            case UInt8(ascii: "\"") where inAttribute: escape = "&quot;"
+            default: continue
+            }
+            append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(i - 1)]))
+            append(escape)
             runStart = i
         }
-        append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<n]))
+        append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n]))
     }
 
-    /// Whether any byte of `word` is `&` or `"`.
+    /// Whether any byte of `word` is `&`, or `"` in an attribute, or `<` or `>` in text
+    /// (the classic has-zero-byte test on the word XOR-ed with each of them).
     @inline(__always)
-    private static func hasAttributeEscapable(_ word: UInt64) -> Bool {
+    private static func hasEscapable(_ word: UInt64, inAttribute: Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return hasZero(word ^ (ones &* 0x26)) || hasZero(word ^ (ones &* 0x22))
-    }
-
-    /// Whether any byte of `word` is `&`, `<` or `>` (the classic has-zero-byte test
-    /// on the word XOR-ed with each of them).
-    @inline(__always)
-    private static func hasEscapable(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return hasZero(word ^ (ones &* 0x26)) || hasZero(word ^ (ones &* 0x3C)) || hasZero(word ^ (ones &* 0x3E))
+        if hasZero(word ^ (ones &* 0x26)) { return true }
+        if inAttribute { return hasZero(word ^ (ones &* 0x22)) }
+        return hasZero(word ^ (ones &* 0x3C)) || hasZero(word ^ (ones &* 0x3E))
     }
 }
