@@ -107,11 +107,15 @@ public struct EntryPublisher: Sendable {
     private func reservePaths(for entries: [StoredEntry], feeds: [Int64: FeedRecord]) async throws -> [Int64: String] {
         var paths: [Int64: String] = [:]
         var waiting: [(stored: StoredEntry, candidates: PathCandidates, attempt: Int)] = []
+        var feedNames: [Int64: String] = [:]
         for stored in entries {
             if let path = stored.path {
                 paths[stored.id] = path
             } else if let feed = feeds[stored.feedID] {
-                waiting.append((stored, candidates(for: stored, of: feed), 0))
+                // One name per feed, not one URL parse per entry.
+                let feedName = feedNames[feed.id] ?? Self.feedName(feed.subscription)
+                feedNames[feed.id] = feedName
+                waiting.append((stored, candidates(for: stored, of: feed, feedName: feedName), 0))
             }
         }
         while !waiting.isEmpty {
@@ -145,11 +149,11 @@ public struct EntryPublisher: Sendable {
         return paths
     }
 
-    private func candidates(for stored: StoredEntry, of feed: FeedRecord) -> PathCandidates {
+    private func candidates(for stored: StoredEntry, of feed: FeedRecord, feedName: String) -> PathCandidates {
         template.candidates(
             title: stored.entry.title, date: stored.date,
             id: Self.entryToken(feedURL: feed.subscription.url, key: stored.entry.key),
-            feed: Self.feedName(feed.subscription), timeZone: options.timeZone)
+            feed: feedName, timeZone: options.timeZone)
     }
 
     /// The file's text for an entry.
@@ -186,10 +190,14 @@ public struct EntryPublisher: Sendable {
     /// on every machine and every run.
     public static func entryToken(feedURL: String, key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in feedURL.utf8 + [0x0A] + key.utf8 {
+        func mix(_ byte: UInt8) {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
+        // FNV-1a over `feedURL`, a line feed and `key`, without building that array.
+        for byte in feedURL.utf8 { mix(byte) }
+        mix(0x0A)
+        for byte in key.utf8 { mix(byte) }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
