@@ -370,28 +370,35 @@ public final class SQLiteFeedStore: FeedStore {
         id: Int64, isDuplicate: Bool
     ) {
         let entry = incoming.entry
-        let published = Timestamp.milliseconds(entry.published)
-        // The entry of another feed it duplicates (same canonical link, itself no
-        // duplicate), found in the same statement.
-        let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
-                        last_changed, entry_date, retired, duplicate_of)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (
+        // The entry of another feed it duplicates (same canonical link, itself no duplicate).
+        var duplicateOf: Int64?
+        if let canonicalLink = entry.canonicalLink {
+            duplicateOf = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
                         SELECT id FROM entries
                         WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
-                        ORDER BY id LIMIT 1))
-                    RETURNING id, duplicate_of
-                    """),
-            arguments: [
-                feedID, entry.key, entry.canonicalLink, published, entry.contentHash, now, now, published ?? now,
-                false, entry.canonicalLink, feedID,
-            ]
-        )
-        let id: Int64? = row?[0]
-        let duplicateOf: Int64? = row?[1]
-        guard let id else { throw StorageError.unknownFeed(path: path, id: feedID) }
+                        ORDER BY id LIMIT 1
+                        """),
+                arguments: [canonicalLink, feedID]
+            )
+        }
+        let published = Timestamp.milliseconds(entry.published)
+        // The id comes from the connection, not from RETURNING: SQLite runs a RETURNING
+        // statement through a temporary table, which cost as much as the insert itself
+        // (60,000 inserts with five indexes: 0.56 s plain, 0.95 s with RETURNING id).
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
+                    last_changed, entry_date, retired, duplicate_of)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            feedID, entry.key, entry.canonicalLink, published, entry.contentHash, now, now, published ?? now,
+            false, duplicateOf,
+        ])
+        guard db.changesCount == 1 else { throw StorageError.unknownFeed(path: path, id: feedID) }
+        let id = db.lastInsertedRowID
         try db.cachedStatement(
             sql: """
                 INSERT INTO entry_contents (entry_id, title, link, updated, description, image, authors, categories,
