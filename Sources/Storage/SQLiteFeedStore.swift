@@ -35,8 +35,7 @@ public final class SQLiteFeedStore: FeedStore {
         // process loses nothing committed; only a power cut may lose the last
         // transactions, never the database's consistency.
         // Two readers are plenty for a sync (the writer is the busy one); each keeps
-        // a small page cache, and the writer a bounded one, so memory does not grow
-        // with the database.
+        // a small page cache, so memory does not grow with the database.
         configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -46,12 +45,12 @@ public final class SQLiteFeedStore: FeedStore {
             if db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -512")
             } else {
-                // The writer touches index pages all over the file (canonical links and
-                // paths are random keys): a 16 MiB cache keeps them instead of reading
-                // them back, and checkpointing every 10,000 pages (not 1,000) copies a
-                // page rewritten by many transactions once. On the 1,000-feed bench:
-                // reads -49%, writes -10%.
-                try db.execute(sql: "PRAGMA cache_size = -16384")
+                // Index pages keyed by random strings (canonical links, paths) are
+                // rewritten by transaction after transaction: checkpointing every 10,000
+                // pages (not 1,000) copies such a page into the database once instead of
+                // many times (pwrite calls -10% on the 1,000-feed bench). A larger writer
+                // cache halved the reads too but bought no CPU time that could be
+                // measured, for 12 MB more memory, so the default stays.
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             }
         }
