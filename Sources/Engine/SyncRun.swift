@@ -54,11 +54,12 @@ public struct SyncRun: Sendable {
     /// Publishes what an interrupted run left pending, then refreshes `feeds`.
     /// - Parameters:
     ///   - feeds: the feeds to refresh.
-    ///   - known: every stored feed, for the recovery pass (defaults to `feeds`).
+    ///   - known: every stored feed, for the recovery pass (defaults to `feeds`); released
+    ///     once that pass is done.
     ///   - progress: called after each feed, from the run's task.
     public func run(
         feeds: [FeedRecord],
-        known: [FeedRecord]? = nil,
+        known: consuming [FeedRecord]? = nil,
         logger: Logger,
         progress: @Sendable (SyncProgress) -> Void = { _ in }
     ) async -> SyncSummary {
@@ -69,6 +70,8 @@ public struct SyncRun: Sendable {
         } catch {
             summary.runErrors.append("publishing pending entries: \(error)")
         }
+        // Only the recovery pass needs every stored feed; the run keeps `feeds` alone.
+        known = nil
         progress(summary.progress)
 
         await withTaskGroup(of: Result<FeedRefreshReport, RunFailure>.self) { group in

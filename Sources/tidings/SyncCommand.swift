@@ -39,7 +39,12 @@ struct SyncCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tidings.sync")
-        let configuration = try configFlags.load()
+        var configuration = try configFlags.load()
+        // The run reads its feeds from the store: the configured list is handed to it
+        // once, not kept beside the store's records for the whole run (10,000 feeds
+        // are megabytes).
+        let subscriptions = configuration.feeds
+        configuration.feeds = []
         let installation: Installation
         do {
             installation = try Installation(configuration: configuration, flags: configFlags)
@@ -52,7 +57,7 @@ struct SyncCommand: AsyncParsableCommand {
         let summary: SyncSummary
         var nextDue: Date?
         do {
-            let configured = try await installation.store.synchronize(subscriptions: configuration.feeds)
+            let configured = try await installation.store.synchronize(subscriptions: consume subscriptions)
             let now = Date()
             let due: [FeedRecord]
             if all {
@@ -69,7 +74,7 @@ struct SyncCommand: AsyncParsableCommand {
             trimAllocator()
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
-            summary = await run.run(feeds: due, known: configured, logger: logger) { progress in
+            summary = await run.run(feeds: due, known: consume configured, logger: logger) { progress in
                 if showProgress { Self.show(progress) }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
