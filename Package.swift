@@ -61,7 +61,10 @@ let package = Package(
         .target(name: "Processing", dependencies: ["TidingsModel", "HTMLSanitizing"]),
         .target(
             name: "Storage",
-            dependencies: ["TidingsModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TidingsModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .systemLibrary(name: "CSyncFS"),
         .systemLibrary(name: "CICUTransliterator"),

@@ -1,0 +1,74 @@
+import GRDB
+import GRDBSQLite
+
+/// One run of a prepared statement whose values are bound straight to SQLite.
+///
+/// GRDB's `execute(arguments:)` boxes every value into an existential, copies them
+/// into arrays and nests one closure per argument; for the statements a sync runs
+/// once per entry (inserts, path reservations, publications) that cost as much as
+/// SQLite's own work. This type binds Swift values with `sqlite3_bind_*` and steps
+/// the statement itself. Only for plain `INSERT`/`UPDATE`/`SELECT` on data tables
+/// inside a transaction GRDB opened: it skips GRDB's observation hooks, which such
+/// statements do not need (nothing in Tidings observes the database).
+struct BoundStatement: ~Copyable {
+    private let statement: Statement
+    private let handle: SQLiteStatement
+    private let connection: SQLiteConnection?
+
+    /// Takes `sql` from the connection's statement cache, reset, with no values bound.
+    init(_ db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// `SQLITE_TRANSIENT`: SQLite copies the bytes before `bind` returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    /// Binds `value` (NULL when nil) to the 1-based parameter `index`.
+    func bind(_ value: String?, at index: Int32) {
+        guard var value else { return }  // cleared bindings are NULL
+        value.withUTF8 { bytes in
+            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        }
+    }
+
+    /// Binds `value` (NULL when nil) to the 1-based parameter `index`.
+    func bind(_ value: Int64?, at index: Int32) {
+        guard let value else { return }
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    /// Binds `value` as 0 or 1 to the 1-based parameter `index`.
+    func bind(_ value: Bool, at index: Int32) {
+        sqlite3_bind_int64(handle, index, value ? 1 : 0)
+    }
+
+    /// Runs the statement to its end.
+    func execute() throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            if code != SQLITE_ROW { throw error(code) }
+        }
+    }
+
+    /// The first column of the first row as an integer; nil when there is no row or
+    /// the value is NULL.
+    func fetchInt64() throws -> Int64? {
+        defer { sqlite3_reset(handle) }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_DONE { return nil }
+        if code != SQLITE_ROW { throw error(code) }
+        if sqlite3_column_type(handle, 0) == SQLITE_NULL { return nil }
+        return sqlite3_column_int64(handle, 0)
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+    }
+}
