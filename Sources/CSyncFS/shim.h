@@ -10,3 +10,10 @@ int syncfs(int fd);
 int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
 #define TIDINGS_RENAME_NOREPLACE 1u
 #endif
+
+// open(2)'s O_TMPFILE (an unnamed file in a folder, linked in later with linkat(2))
+// and linkat's AT_EMPTY_PATH: glibc defines both only under _GNU_SOURCE.
+#ifdef __linux__
+#define TIDINGS_O_TMPFILE (020000000 | 0200000)
+#define TIDINGS_AT_EMPTY_PATH 0x1000
+#endif
