@@ -61,7 +61,7 @@ public struct EntryPublisher: Sendable {
                 try folder.removeStaleTemporaryFiles(near: path)
             }
             // A path reserved just now was checked free (nothing to compare against).
-            let bytes = Array(render(stored, of: feed).utf8)
+            let bytes = renderBytes(stored, of: feed)
             if try folder.write(bytes, to: path, durably: false, expectingNew: stored.path == nil) {
                 result.filesWritten += 1
             } else {
@@ -158,7 +158,12 @@ public struct EntryPublisher: Sendable {
 
     /// The file's text for an entry.
     public func render(_ stored: StoredEntry, of feed: FeedRecord) -> String {
-        HugoRenderer.render(
+        String(decoding: renderBytes(stored, of: feed), as: UTF8.self)
+    }
+
+    /// The file's bytes for an entry.
+    public func renderBytes(_ stored: StoredEntry, of feed: FeedRecord) -> [UInt8] {
+        HugoRenderer.renderBytes(
             Self.page(for: stored.entry, date: stored.date, source: feed.subscription.url, draft: options.draft),
             dateStyle: options.dateStyle, timeZone: options.timeZone)
     }

@@ -52,8 +52,8 @@ public struct FilePublisher: Sendable {
             }
             used.insert(path)
             let page = EntryPublisher.page(for: entry, date: date, source: source, draft: options.draft)
-            let text = HugoRenderer.render(page, dateStyle: options.dateStyle, timeZone: options.timeZone)
-            if try folder.write(Array(text.utf8), to: path) { result.written += 1 }
+            let bytes = HugoRenderer.renderBytes(page, dateStyle: options.dateStyle, timeZone: options.timeZone)
+            if try folder.write(bytes, to: path) { result.written += 1 }
             result.paths.append(path)
         }
         return result

@@ -10,18 +10,90 @@ public enum HugoRenderer {
     ///   - dateStyle: `2025-12-23`, or an RFC 3339 date-time with the zone's offset.
     ///   - timeZone: The zone the date (or day) is written in.
     public static func render(_ page: HugoPage, dateStyle: OutputOptions.DateStyle, timeZone: TimeZone) -> String {
-        var out = "---\n"
-        out += "title: " + yamlQuoted(page.title) + "\n"
-        out += "date: " + formatDate(page.date, style: dateStyle, timeZone: timeZone) + "\n"
-        out += "description: " + yamlQuoted(page.description) + "\n"
-        out += "image: " + yamlQuoted(page.image) + "\n"
-        out += "link: " + yamlQuoted(page.link) + "\n"
-        out += "source: " + yamlQuoted(page.source) + "\n"
-        out += "draft: " + (page.draft ? "true" : "false") + "\n"
-        out += "---\n"
-        out += page.body
-        out += "\n"
+        String(decoding: renderBytes(page, dateStyle: dateStyle, timeZone: timeZone), as: UTF8.self)
+    }
+
+    /// ``render(_:dateStyle:timeZone:)`` as UTF-8 bytes, built without intermediate strings
+    /// (a sync renders every entry it writes).
+    public static func renderBytes(_ page: HugoPage, dateStyle: OutputOptions.DateStyle, timeZone: TimeZone)
+        -> [UInt8]
+    {
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            page.body.utf8.count + page.title.utf8.count + page.description.utf8.count + page.image.utf8.count
+                + page.link.utf8.count + page.source.utf8.count + 128)
+        out.append(contentsOf: "---\ntitle: ".utf8)
+        appendQuoted(page.title, to: &out)
+        out.append(contentsOf: "\ndate: ".utf8)
+        appendDate(page.date, style: dateStyle, timeZone: timeZone, to: &out)
+        out.append(contentsOf: "\ndescription: ".utf8)
+        appendQuoted(page.description, to: &out)
+        out.append(contentsOf: "\nimage: ".utf8)
+        appendQuoted(page.image, to: &out)
+        out.append(contentsOf: "\nlink: ".utf8)
+        appendQuoted(page.link, to: &out)
+        out.append(contentsOf: "\nsource: ".utf8)
+        appendQuoted(page.source, to: &out)
+        out.append(contentsOf: (page.draft ? "\ndraft: true\n---\n" : "\ndraft: false\n---\n").utf8)
+        appendUTF8(page.body, to: &out)
+        out.append(0x0A)
         return out
+    }
+
+    /// Appends ``yamlQuoted(_:)`` of `s`, copying its bytes when nothing needs an escape.
+    private static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        if needsEscaping(s) {
+            appendUTF8(yamlQuoted(s), to: &out)
+        } else {
+            out.append(0x22)
+            appendUTF8(s, to: &out)
+            out.append(0x22)
+        }
+    }
+
+    private static func appendUTF8(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    private static func appendDate(
+        _ date: Date, style: OutputOptions.DateStyle, timeZone: TimeZone, to out: inout [UInt8]
+    ) {
+        let parts = CalendarParts(date, timeZone: timeZone)
+        guard parts.year >= 0 && parts.year <= 9999 else {
+            appendUTF8(formatDate(date, style: style, timeZone: timeZone), to: &out)
+            return
+        }
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(truncatingIfNeeded: 0x30 + (value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        digits(parts.year, 4)
+        out.append(0x2D)
+        digits(parts.month, 2)
+        out.append(0x2D)
+        digits(parts.day, 2)
+        guard style == .datetime else { return }
+        out.append(0x54)
+        digits(parts.hour, 2)
+        out.append(0x3A)
+        digits(parts.minute, 2)
+        out.append(0x3A)
+        digits(parts.second, 2)
+        let offset = timeZone.secondsFromGMT(for: date)
+        guard offset != 0 else {
+            out.append(0x5A)
+            return
+        }
+        let minutes = abs(offset) / 60
+        out.append(offset < 0 ? 0x2D : 0x2B)
+        digits(minutes / 60, 2)
+        out.append(0x3A)
+        digits(minutes % 60, 2)
     }
 
     /// `s` as a one-line YAML double-quoted scalar that any YAML 1.1 or 1.2 parser reads
@@ -60,24 +132,31 @@ public enum HugoRenderer {
     /// UTF-8 bytes: C0 controls, `"`, `\\`, DEL, C1 controls (C2 80–9F), U+2028/2029
     /// (E2 80 A8/A9), U+FEFF (EF BB BF), U+FFFE/FFFF (EF BF BE/BF).
     static func needsEscaping(_ s: String) -> Bool {
-        var utf8 = s.utf8.makeIterator()
-        var previous: (UInt8, UInt8) = (0, 0)
-        while let byte = utf8.next() {
-            switch byte {
-            case 0x00...0x1F, 0x22, 0x5C, 0x7F: return true
-            case 0x80...0x9F where previous.1 == 0xC2: return true
-            case 0xA8,
-                0xA9 where previous == (0xE2, 0x80):
-                return true
-            case 0xBF where previous == (0xEF, 0xBB): return true
-            case 0xBE,
-                0xBF where previous == (0xEF, 0xBF):
-                return true
-            default: break
+        var s = s
+        return s.withUTF8 { bytes in
+            var previous: (UInt8, UInt8) = (0, 0)
+            for byte in bytes {
+                // Printable ASCII other than `"` and `\` is by far the most common byte.
+                if byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C {
+                    previous = (previous.1, byte)
+                    continue
+                }
+                switch byte {
+                case 0x00...0x1F, 0x22, 0x5C, 0x7F: return true
+                case 0x80...0x9F where previous.1 == 0xC2: return true
+                case 0xA8,
+                    0xA9 where previous == (0xE2, 0x80):
+                    return true
+                case 0xBF where previous == (0xEF, 0xBB): return true
+                case 0xBE,
+                    0xBF where previous == (0xEF, 0xBF):
+                    return true
+                default: break
+                }
+                previous = (previous.1, byte)
             }
-            previous = (previous.1, byte)
+            return false
         }
-        return false
     }
 
     /// `2025-12-23` or `2025-12-23T17:45:10Z` / `2025-12-23T12:45:10-05:00` in `timeZone`;
@@ -109,7 +188,37 @@ struct CalendarParts {
     var minute: Int
     var second: Int
 
+    /// 1582-10-15T00:00:00Z, where Foundation's Gregorian calendar stops being Julian.
+    private static let gregorianStart: Int64 = -12_219_292_800
+
     init(_ date: Date, timeZone: TimeZone) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        if seconds.isFinite, abs(seconds) < 1e13 {
+            let local = Int64(seconds) + Int64(timeZone.secondsFromGMT(for: date))
+            if local >= Self.gregorianStart {
+                // Days since 1970-01-01 to a proleptic Gregorian date (the civil-from-days
+                // algorithm of Howard Hinnant's date library, as arithmetic facts go).
+                var days = local / 86_400
+                var time = local % 86_400
+                if time < 0 {
+                    time += 86_400
+                    days -= 1
+                }
+                let shifted = days + 719_468
+                let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+                let dayOfEra = shifted - era * 146_097
+                let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+                let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+                let monthIndex = (5 * dayOfYear + 2) / 153
+                day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+                month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+                year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+                hour = Int(time / 3600)
+                minute = Int(time % 3600 / 60)
+                second = Int(time % 60)
+                return
+            }
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)

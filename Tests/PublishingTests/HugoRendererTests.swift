@@ -117,4 +117,72 @@ struct HugoRendererTests {
             HugoPage(title: "t", date: Self.bukeleDate, body: body), dateStyle: .date, timeZone: Self.utc)
         #expect(rendered.hasSuffix("\n---\n" + body + "\n"))
     }
+
+    @Test("Calendar fields by arithmetic equal Foundation's Gregorian calendar from 1582-10-15 on, in any zone")
+    func calendarPartsMatchFoundation() throws {
+        let zones = try [
+            "UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham", "Europe/Berlin",
+            "America/St_Johns", "Pacific/Kiritimati",
+        ].map { try #require(TimeZone(identifier: $0)) }
+        var generator = SplitMix64(seed: 0x7469_6469_6E67_73)
+        var instants: [Double] = [
+            -12_219_292_800, -12_219_292_799, -12_219_206_400, 0, -1, -0.25, 951_782_400, 951_868_799.5,
+            4_107_456_000, 4_107_542_399, 1_766_511_910.75, 253_402_300_799,
+        ]
+        for _ in 0..<4000 {
+            // 1583 to 2400, with fractions of a second.
+            instants.append(Double(generator.next() % 26_000_000_000) / 2 - 12_100_000_000 + 0.5)
+        }
+        for zone in zones {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            for instant in instants {
+                let date = Date(timeIntervalSince1970: instant)
+                let parts = CalendarParts(date, timeZone: zone)
+                let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+                if Double(zone.secondsFromGMT(for: date)) + instant.rounded(.down) < -12_219_292_800 { continue }
+                #expect(
+                    [parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second]
+                        == [c.year, c.month, c.day, c.hour, c.minute, c.second],
+                    "\(instant) in \(zone.identifier)")
+            }
+        }
+    }
+
+    @Test("The rendered bytes are the fields assembled in order, for plain and escaped values")
+    func renderedBytesMatchTheFields() {
+        var generator = SplitMix64(seed: 42)
+        let pieces = ["plain", "caf\u{E9}", "\"quoted\"", "back\\slash", "tab\t", "\u{2028}", "# : -", "\u{1F600}", ""]
+        func pick() -> String {
+            (0..<Int(generator.next() % 4)).map { _ in pieces[Int(generator.next() % 9)] }.joined()
+        }
+        for round in 0..<300 {
+            let page = HugoPage(
+                title: pick(), date: Date(timeIntervalSince1970: Double(generator.next() % 4_000_000_000)),
+                description: pick(), image: pick(), link: pick(), source: pick(), draft: round % 2 == 0,
+                body: "<p>" + pick() + "</p>")
+            for style in [OutputOptions.DateStyle.date, .datetime] {
+                let expected =
+                    "---\ntitle: \(HugoRenderer.yamlQuoted(page.title))\n"
+                    + "date: \(HugoRenderer.formatDate(page.date, style: style, timeZone: Self.utc))\n"
+                    + "description: \(HugoRenderer.yamlQuoted(page.description))\n"
+                    + "image: \(HugoRenderer.yamlQuoted(page.image))\nlink: \(HugoRenderer.yamlQuoted(page.link))\n"
+                    + "source: \(HugoRenderer.yamlQuoted(page.source))\ndraft: \(page.draft)\n---\n\(page.body)\n"
+                #expect(HugoRenderer.renderBytes(page, dateStyle: style, timeZone: Self.utc) == Array(expected.utf8))
+            }
+        }
+    }
+}
+
+/// A small seeded generator, so the property tests see the same values on every run.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
