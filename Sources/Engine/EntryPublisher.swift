@@ -44,9 +44,12 @@ public struct EntryPublisher: Sendable {
     ///
     /// Three steps, each one store transaction for the whole batch: reserve the
     /// paths of entries that have none, write the files, record what was written.
-    public func publishPending(feeds: [FeedRecord], feedID: Int64?, fresh: [ProcessedEntry] = []) async throws
-        -> Result
-    {
+    ///
+    /// `reservedNow` are entries whose path was reserved as they were stored (see
+    /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new.
+    public func publishPending(
+        feeds: [FeedRecord], feedID: Int64?, fresh: [ProcessedEntry] = [], reservedNow: Set<Int64> = []
+    ) async throws -> Result {
         let byID = Dictionary(feeds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let pending = try await pendingEntries(feedID: feedID, fresh: fresh).filter { byID[$0.feedID] != nil }
         if pending.isEmpty { return Result() }
@@ -56,13 +59,14 @@ public struct EntryPublisher: Sendable {
         published.reserveCapacity(pending.count)
         for stored in pending {
             guard let feed = byID[stored.feedID], let path = paths[stored.id] else { continue }
-            if stored.path != nil {
+            let reservedJustNow = stored.path == nil || reservedNow.contains(stored.id)
+            if !reservedJustNow {
                 // Reserved but pending: changed since, or a run died while writing it.
                 try folder.removeStaleTemporaryFiles(near: path)
             }
             // A path reserved just now was checked free (nothing to compare against).
             let bytes = renderBytes(stored, of: feed)
-            if try folder.write(bytes, to: path, durably: false, expectingNew: stored.path == nil) {
+            if try folder.write(bytes, to: path, durably: false, expectingNew: reservedJustNow) {
                 result.filesWritten += 1
             } else {
                 result.unchanged += 1
@@ -147,6 +151,43 @@ public struct EntryPublisher: Sendable {
             }
         }
         return paths
+    }
+
+    /// The first free path candidate of each entry (by key), for the store to reserve
+    /// as it inserts the new ones: for a feed's first fetch, where every entry is new,
+    /// this spares a transaction that rewrites every row. The same paths
+    /// ``publishPending(feeds:feedID:fresh:reservedNow:)`` would try first; an entry whose
+    /// candidate is taken, here or in the output folder, gets no proposal.
+    public func proposedPaths(for entries: [ProcessedEntry], of feed: FeedRecord, at now: Date) -> [String: String] {
+        // In the order the publisher would take them: the store keeps the last entry of
+        // a repeated key at the place of its first, and pending entries come oldest
+        // first, then in that order.
+        var order: [String] = []
+        var latest: [String: ProcessedEntry] = [:]
+        for entry in entries where latest.updateValue(entry, forKey: entry.key) == nil { order.append(entry.key) }
+        let dated = order.enumerated().map { position, key in
+            let entry = latest[key]!
+            return (entry: entry, date: Self.wholeMilliseconds(entry.published ?? now), position: position)
+        }.sorted { ($0.date, $0.position) < ($1.date, $1.position) }
+        var proposals: [String: String] = [:]
+        var taken: Set<String> = []
+        let feedName = Self.feedName(feed.subscription)
+        for (entry, date, _) in dated {
+            let path = template.candidates(
+                title: entry.title, date: date, id: Self.entryToken(feedURL: feed.subscription.url, key: entry.key),
+                feed: feedName, timeZone: options.timeZone
+            ).path(attempt: 0)
+            guard !taken.contains(path), !folder.exists(path) else { continue }
+            taken.insert(path)
+            proposals[entry.key] = path
+        }
+        return proposals
+    }
+
+    /// `date` as the store keeps it (whole milliseconds), so a proposal is made from
+    /// the date the entry's path would later be made from.
+    static func wholeMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
     private func candidates(for stored: StoredEntry, of feed: FeedRecord, feedName: String) -> PathCandidates {

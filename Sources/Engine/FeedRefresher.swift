@@ -139,6 +139,7 @@ public struct FeedRefresher: Sendable {
         state.lastAttempt = started
         var report = FeedRefreshReport(feedURL: feed.subscription.url, status: .failed)
         var stored: [ProcessedEntry] = []
+        var reservedNow: Set<Int64> = []
 
         let request = FetchRequest(
             url: state.fetchURL, etag: state.etag, lastModified: state.lastModified,
@@ -176,8 +177,15 @@ public struct FeedRefresher: Sendable {
                 let processed = processor.process(
                     parsed.feed, feedURL: response.finalURL, filters: filters, fetchedAt: started)
                 report.filteredOut = processed.filteredOut
-                let upserted = try await store.upsert(entries: processed.entries, feedID: feed.id, at: started)
+                // A feed's first document: its entries are new, so their paths are
+                // reserved as they are stored.
+                let proposals =
+                    feed.state.lastSuccess == nil
+                    ? publisher.proposedPaths(for: processed.entries, of: feed, at: started) : [:]
+                let upserted = try await store.upsert(
+                    entries: processed.entries, feedID: feed.id, at: started, proposedPaths: proposals)
                 stored = processed.entries
+                reservedNow = upserted.reserved
                 report.inserted = upserted.inserted
                 report.changed = upserted.changed
                 report.duplicates = upserted.duplicates
@@ -208,7 +216,8 @@ public struct FeedRefresher: Sendable {
 
         var current = feed
         current.state = state
-        let published = try await publisher.publishPending(feeds: [current], feedID: feed.id, fresh: stored)
+        let published = try await publisher.publishPending(
+            feeds: [current], feedID: feed.id, fresh: stored, reservedNow: reservedNow)
         report.filesWritten = published.filesWritten
         report.filesRemoved = try await publisher.applyRetention(to: current, now: started)
         return report

@@ -29,7 +29,10 @@ struct BoundStatement: ~Copyable {
 
     /// Binds `value` (NULL when nil) to the 1-based parameter `index`.
     func bind(_ value: String?, at index: Int32) {
-        guard var value else { return }  // cleared bindings are NULL
+        guard var value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         value.withUTF8 { bytes in
             _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
@@ -37,7 +40,10 @@ struct BoundStatement: ~Copyable {
 
     /// Binds `value` (NULL when nil) to the 1-based parameter `index`.
     func bind(_ value: Int64?, at index: Int32) {
-        guard let value else { return }
+        guard let value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
         sqlite3_bind_int64(handle, index, value)
     }
 

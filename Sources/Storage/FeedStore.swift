@@ -169,13 +169,19 @@ public struct UpsertResult: Sendable, Hashable {
     public var unchanged: Int
     /// New entries recorded as duplicates of an entry of another feed (by canonical link).
     public var duplicates: Int
+    /// New entries that now hold the path proposed for them (see
+    /// ``FeedStore/upsert(entries:feedID:at:proposedPaths:)``), by id.
+    public var reserved: Set<Int64>
 
     /// Creates a result.
-    public init(inserted: Int = 0, changed: Int = 0, unchanged: Int = 0, duplicates: Int = 0) {
+    public init(
+        inserted: Int = 0, changed: Int = 0, unchanged: Int = 0, duplicates: Int = 0, reserved: Set<Int64> = []
+    ) {
         self.inserted = inserted
         self.changed = changed
         self.unchanged = unchanged
         self.duplicates = duplicates
+        self.reserved = reserved
     }
 }
 
@@ -205,7 +211,13 @@ public protocol FeedStore: Sendable {
     /// (and, for a feed whose keys are unstable, by canonical link within the feed),
     /// and records cross-feed duplicates by canonical link. Entries already stored
     /// keep their `firstSeen`; an entry with no date keeps the first-seen date.
-    func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult
+    ///
+    /// `proposedPaths` (entry key to output path) lets a new entry reserve its path in
+    /// the same transaction, as ``reservePaths(_:)`` would: an entry that is not new,
+    /// is a duplicate, or whose path another entry holds gets no path (the publisher
+    /// then reserves one). The result lists the entries that got theirs.
+    func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String])
+        async throws -> UpsertResult
 
     /// Entries to write: not retired, not duplicates, and never published or
     /// published with another content hash. Oldest first. `feedID` limits to one feed.
@@ -243,6 +255,11 @@ public protocol FeedStore: Sendable {
 }
 
 extension FeedStore {
+    /// Stores one fetch's entries with no paths proposed.
+    public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult {
+        try await upsert(entries: entries, feedID: feedID, at: now, proposedPaths: [:])
+    }
+
     /// Reserves `path` for an entry that has none. Returns false when another entry
     /// holds it.
     public func reservePath(_ path: String, entryID: Int64) async throws -> Bool {

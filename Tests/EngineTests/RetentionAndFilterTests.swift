@@ -42,6 +42,33 @@ struct RetentionAndFilterTests {
         await harness.cleanUp()
     }
 
+    @Test("a first fetch reserves paths as it stores: a user's file and a repeated title get the next candidates")
+    func firstFetchReservesPathsOnInsert() async throws {
+        let feed = rss(items: [
+            ("p-1", "Same title", "http://site.test/1", "Mon, 19 Oct 2026 08:00:00 +0000"),
+            ("p-2", "Same title", "http://site.test/2", "Sun, 18 Oct 2026 08:00:00 +0000"),
+            ("p-3", "Occupied", "http://site.test/3", "Sun, 18 Oct 2026 09:00:00 +0000"),
+        ])
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: feed)])
+        defer { server.stop() }
+        let harness = try Harness()
+        let url = server.baseURL + "/feed"
+        _ = try await harness.configure([.init(url: url)])
+        try FileManager.default.createDirectory(atPath: harness.output + "/2026/10", withIntermediateDirectories: true)
+        try "mine".write(toFile: harness.output + "/2026/10/occupied.md", atomically: true, encoding: .utf8)
+
+        let report = try await harness.refresh(url)
+        #expect(report.filesWritten == 3)
+        let files = harness.files()
+        #expect(files.count == 4)
+        #expect(files["2026/10/occupied.md"] == "mine")
+        #expect(files["2026/10/occupied-2.md"]?.contains("title: \"Occupied\"") == true)
+        // The older entry of the two with one title takes the plain name, as before.
+        #expect(files["2026/10/same-title.md"]?.contains("http://site.test/2") == true)
+        #expect(files["2026/10/same-title-2.md"]?.contains("http://site.test/1") == true)
+        await harness.cleanUp()
+    }
+
     @Test("max age removes entries older than the limit")
     func retentionByAge() async throws {
         let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: Self.threeItems)])

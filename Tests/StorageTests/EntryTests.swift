@@ -116,6 +116,45 @@ struct EntryTests {
         #expect(try await store.pendingPublications(feedID: nil).map(\.entry.key).sorted() == ["x", "z"])
     }
 
+    @Test("Proposed paths are reserved as new entries are stored, never for known entries or duplicates")
+    func proposedPathsAreReservedOnInsert() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(
+            directory, feeds: ["https://a.example/feed", "https://b.example/feed"])
+        let link = "https://news.example/story"
+        _ = try await store.upsert(entries: [makeEntry("held", canonical: link)], feedID: feeds[0].id, at: day(1))
+        let holder = try #require(try await store.entries(feedID: feeds[0].id).first)
+        #expect(try await store.reservePath("taken.md", entryID: holder.id))
+
+        let result = try await store.upsert(
+            entries: [
+                makeEntry("new"), makeEntry("clash"), makeEntry("copy", canonical: link), makeEntry("plain"),
+            ],
+            feedID: feeds[1].id, at: day(2),
+            proposedPaths: ["new": "2026/new.md", "clash": "taken.md", "copy": "copy.md", "absent": "absent.md"])
+        let stored = Dictionary(
+            uniqueKeysWithValues: try await store.entries(feedID: feeds[1].id).map { ($0.entry.key, $0) })
+        #expect(result.inserted == 4 && result.duplicates == 1)
+        #expect(result.reserved == [try #require(stored["new"]).id])
+        #expect(stored["new"]?.path == "2026/new.md")
+        // Taken by another entry: stored without a path, for the publisher's next candidate.
+        #expect(stored["clash"]?.path == nil)
+        // A duplicate is never published, so it holds no path.
+        #expect(stored["copy"]?.path == nil && stored["copy"]?.duplicateOf == holder.id)
+        #expect(stored["plain"]?.path == nil)
+        #expect(try await store.reservePath("taken.md", entryID: try #require(stored["clash"]).id) == false)
+
+        // A known entry keeps what it holds, whatever is proposed.
+        let again = try await store.upsert(
+            entries: [makeEntry("new"), makeEntry("plain")], feedID: feeds[1].id, at: day(3),
+            proposedPaths: ["new": "elsewhere.md", "plain": "plain.md"])
+        #expect(again == UpsertResult(unchanged: 2))
+        let after = try await store.entries(feedID: feeds[1].id)
+        #expect(after.first { $0.entry.key == "new" }?.path == "2026/new.md")
+        #expect(after.first { $0.entry.key == "plain" }?.path == nil)
+    }
+
     @Test func pendingEmptiesOnPublicationAndReturnsOnChange() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
