@@ -225,23 +225,49 @@ public struct EntryProcessor: Sendable {
 
     static func collapseWhitespace(_ text: String) -> String {
         // Most titles are already clean: single ASCII spaces inside, none at the ends.
-        var previousWasSpace = true
-        var clean = true
-        for byte in text.utf8 {
-            if byte == 0x20 {
-                if previousWasSpace { clean = false; break }
-                previousWasSpace = true
-            } else if byte < 0x20 || byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 {
-                // Control characters, and the lead bytes of every non-ASCII white space
-                // (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000): take the slow path.
-                clean = false
-                break
-            } else {
-                previousWasSpace = false
+        var text = text
+        let (clean, endsWithSpace) = text.withUTF8 { bytes -> (Bool, Bool) in
+            var previousWasSpace = true
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x20 {
+                    if previousWasSpace { return (false, true) }
+                    previousWasSpace = true
+                } else if byte < 0x20 || Self.isNonASCIIWhiteSpace(bytes, at: index) {
+                    // Control characters and non-ASCII white space take the slow path.
+                    return (false, previousWasSpace)
+                } else {
+                    previousWasSpace = false
+                }
+                index += 1
             }
+            return (true, previousWasSpace)
         }
+        let previousWasSpace = endsWithSpace
         if clean && !previousWasSpace { return text }
         return text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+    }
+
+    /// Whether the UTF-8 sequence at `index` is one of Unicode's non-ASCII white space
+    /// characters: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+    /// U+205F, U+3000.
+    private static func isNonASCIIWhiteSpace(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let lead = bytes[index]
+        guard lead == 0xC2 || lead == 0xE1 || lead == 0xE2 || lead == 0xE3, index + 1 < bytes.count else {
+            return false
+        }
+        let second = bytes[index + 1]
+        if lead == 0xC2 { return second == 0x85 || second == 0xA0 }
+        guard index + 2 < bytes.count else { return false }
+        let third = bytes[index + 2]
+        switch lead {
+        case 0xE1: return second == 0x9A && third == 0x80
+        case 0xE2:
+            if second == 0x80 { return third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF }
+            return second == 0x81 && third == 0x9F
+        default: return second == 0x80 && third == 0x80
+        }
     }
 }
 
