@@ -243,6 +243,12 @@ public final class FeedFetcher: Sendable {
             throw FetchError.tooLarge(url: url, limit: limit)
         }
         var body: [UInt8] = []
+        if let declared = response.headers.first(name: "Content-Length").flatMap(Int.init), declared > 0,
+            response.headers.first(name: "Content-Encoding") == nil
+        {
+            // One buffer of the declared size instead of a doubling series of copies.
+            body.reserveCapacity(declared)
+        }
         for try await chunk in response.body {
             guard chunk.readableBytes <= limit - body.count else {
                 throw FetchError.tooLarge(url: url, limit: limit)
