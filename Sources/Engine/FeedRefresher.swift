@@ -140,6 +140,7 @@ public struct FeedRefresher: Sendable {
         var report = FeedRefreshReport(feedURL: feed.subscription.url, status: .failed)
         var stored: [ProcessedEntry] = []
         var reservedNow: Set<Int64> = []
+        var stateStored = false
 
         let request = FetchRequest(
             url: state.fetchURL, etag: state.etag, lastModified: state.lastModified,
@@ -182,13 +183,6 @@ public struct FeedRefresher: Sendable {
                 let proposals =
                     feed.state.lastSuccess == nil
                     ? publisher.proposedPaths(for: processed.entries, of: feed, at: started) : [:]
-                let upserted = try await store.upsert(
-                    entries: processed.entries, feedID: feed.id, at: started, proposedPaths: proposals)
-                stored = processed.entries
-                reservedNow = upserted.reserved
-                report.inserted = upserted.inserted
-                report.changed = upserted.changed
-                report.duplicates = upserted.duplicates
                 state.etag = response.etag
                 state.lastModified = response.lastModified
                 state.title = parsed.feed.title ?? state.title
@@ -197,6 +191,17 @@ public struct FeedRefresher: Sendable {
                     freshFor: response.freshFor, entryDates: processed.entries.compactMap(\.published),
                     random: random())
                 succeeded(&state, interval: interval)
+                // The new validators are stored with the entries, never before them: a
+                // crash in between would leave them to turn the next fetch into a 304.
+                let upserted = try await store.upsert(
+                    entries: processed.entries, feedID: feed.id, at: started, proposedPaths: proposals,
+                    state: state)
+                stateStored = true
+                stored = processed.entries
+                reservedNow = upserted.reserved
+                report.inserted = upserted.inserted
+                report.changed = upserted.changed
+                report.duplicates = upserted.duplicates
                 report.status = .updated
             }
         } catch let error as FetchError {
@@ -212,7 +217,7 @@ public struct FeedRefresher: Sendable {
             report.errorKind = error.shortDescription
             logger.warning("refresh failed", metadata: ["error": "\(error)"])
         }
-        try await store.updateState(feedID: feed.id, state)
+        if !stateStored { try await store.updateState(feedID: feed.id, state) }
 
         var current = feed
         current.state = state

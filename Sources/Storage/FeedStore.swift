@@ -216,8 +216,13 @@ public protocol FeedStore: Sendable {
     /// the same transaction, as ``reservePaths(_:)`` would: an entry that is not new,
     /// is a duplicate, or whose path another entry holds gets no path (the publisher
     /// then reserves one). The result lists the entries that got theirs.
-    func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String])
-        async throws -> UpsertResult
+    ///
+    /// `state`, when given, replaces the feed's fetch state in the same transaction
+    /// (as ``updateState(feedID:_:)`` would), so new validators are never stored
+    /// without the entries of the document they describe.
+    func upsert(
+        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?
+    ) async throws -> UpsertResult
 
     /// Entries to write: not retired, not duplicates, and never published or
     /// published with another content hash. Oldest first. `feedID` limits to one feed.
@@ -255,9 +260,16 @@ public protocol FeedStore: Sendable {
 }
 
 extension FeedStore {
-    /// Stores one fetch's entries with no paths proposed.
+    /// Stores one fetch's entries with no paths proposed, leaving the fetch state as it is.
     public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult {
-        try await upsert(entries: entries, feedID: feedID, at: now, proposedPaths: [:])
+        try await upsert(entries: entries, feedID: feedID, at: now, proposedPaths: [:], state: nil)
+    }
+
+    /// Stores one fetch's entries, leaving the fetch state as it is.
+    public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String])
+        async throws -> UpsertResult
+    {
+        try await upsert(entries: entries, feedID: feedID, at: now, proposedPaths: proposedPaths, state: nil)
     }
 
     /// Reserves `path` for an entry that has none. Returns false when another entry

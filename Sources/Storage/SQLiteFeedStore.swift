@@ -209,23 +209,27 @@ public final class SQLiteFeedStore: FeedStore {
     public func updateState(feedID: Int64, _ state: FetchState) async throws {
         let state = state.storable
         try await write("update the fetch state of feed \(feedID)") { [self] db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
-                        last_success = ?, next_check = ?, consecutive_failures = ?, last_error_kind = ?,
-                        last_error = ?, last_status = ?, redirect_candidate = ?, redirect_confirmations = ?,
-                        retired = ?, parsed_title = ?
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [
-                state.fetchURL, state.etag, state.lastModified, Timestamp.milliseconds(state.lastAttempt),
-                Timestamp.milliseconds(state.lastSuccess), Timestamp.milliseconds(state.nextCheck),
-                state.consecutiveFailures, state.lastErrorKind, state.lastError, state.lastStatus,
-                state.redirectCandidate, state.redirectConfirmations, state.retired, state.title, feedID,
-            ])
-            if db.changesCount == 0 {
-                throw StorageError.unknownFeed(path: path, id: feedID)
-            }
+            try writeState(db, feedID: feedID, state)
+        }
+    }
+
+    private func writeState(_ db: Database, feedID: Int64, _ state: FetchState) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
+                    last_success = ?, next_check = ?, consecutive_failures = ?, last_error_kind = ?,
+                    last_error = ?, last_status = ?, redirect_candidate = ?, redirect_confirmations = ?,
+                    retired = ?, parsed_title = ?
+                WHERE id = ?
+                """
+        ).execute(arguments: [
+            state.fetchURL, state.etag, state.lastModified, Timestamp.milliseconds(state.lastAttempt),
+            Timestamp.milliseconds(state.lastSuccess), Timestamp.milliseconds(state.nextCheck),
+            state.consecutiveFailures, state.lastErrorKind, state.lastError, state.lastStatus,
+            state.redirectCandidate, state.redirectConfirmations, state.retired, state.title, feedID,
+        ])
+        if db.changesCount == 0 {
+            throw StorageError.unknownFeed(path: path, id: feedID)
         }
     }
 
@@ -270,8 +274,9 @@ public final class SQLiteFeedStore: FeedStore {
     /// A new, non-duplicate entry with a proposed path is inserted holding it, unless
     /// another entry holds it already.
     public func upsert(
-        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String]
+        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?
     ) async throws -> UpsertResult {
+        let state = state?.storable
         var order: [String] = []
         var latest: [String: ProcessedEntry] = [:]
         for entry in entries.map(\.storable) where latest.updateValue(entry, forKey: entry.key) == nil {
@@ -347,6 +352,7 @@ public final class SQLiteFeedStore: FeedStore {
                     }
                 }
             }
+            if let state { try writeState(db, feedID: feedID, state) }
             return result
         }
     }

@@ -203,6 +203,25 @@ struct SchemaAndFeedTests {
         #expect(try await store.feeds()[0].state == cleared)
     }
 
+    @Test("An upsert given a fetch state stores it with the entries; without one, the state is left alone")
+    func upsertStoresTheStateWithTheEntries() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        var state = FetchState(fetchURL: feeds[0].subscription.url)
+        state.etag = "\"v2\""
+        state.lastSuccess = day(1)
+        state.nextCheck = day(2)
+        let result = try await store.upsert(
+            entries: [makeEntry("a")], feedID: feeds[0].id, at: day(1), proposedPaths: [:], state: state)
+        #expect(result == UpsertResult(inserted: 1))
+        #expect(try await store.feeds()[0].state == state)
+        #expect(try await store.entries(feedID: feeds[0].id).count == 1)
+
+        _ = try await store.upsert(entries: [makeEntry("b")], feedID: feeds[0].id, at: day(3))
+        #expect(try await store.feeds()[0].state == state)
+    }
+
     @Test func updatingAnUnknownFeedThrows() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
