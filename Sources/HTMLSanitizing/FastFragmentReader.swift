@@ -14,7 +14,7 @@ struct FastFragmentReader {
     /// Delivers `input` to `sink`; false when the reader gave up (the sink has
     /// then seen part of the fragment and must be restarted).
     static func read<Sink: FragmentSink>(_ input: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> Bool {
-        if input.contains(13) {
+        if ByteSearch.contains(13, in: input) {
             // The input stream preprocessor: CRLF and lone CR become LF.
             var normalized: [UInt8] = []
             normalized.reserveCapacity(input.count)

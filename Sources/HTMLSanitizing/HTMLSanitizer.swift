@@ -112,14 +112,19 @@ public struct HTMLSanitizer: Sendable {
         if wrap { out.append(contentsOf: "<div>".utf8) }
         input.withUnsafeBufferPointer { all in
             let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
+            // Sanitized output holds no carriage return (it is written `&#13;`):
+            // line feeds alone can then be found with memchr.
+            let hasCarriageReturn = ByteSearch.contains(13, in: bytes)
             var runStart = 0
             var index = 0
             while index < bytes.count {
-                let byte = bytes[index]
-                guard byte == 10 || byte == 13 else {
-                    index += 1
-                    continue
+                if hasCarriageReturn {
+                    while index < bytes.count && bytes[index] != 10 && bytes[index] != 13 { index += 1 }
+                } else {
+                    index = ByteSearch.firstIndex(of: 10, in: bytes, from: index)
                 }
+                guard index < bytes.count else { break }
+                let byte = bytes[index]
                 var next = index + 1
                 while next < bytes.count
                     && (bytes[next] == 32 || bytes[next] == 9 || bytes[next] == 11 || bytes[next] == 12)
