@@ -95,6 +95,10 @@ struct FastFragmentReader {
 
     private let input: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Pending text as written in the input, delivered without a copy while no
+    /// character reference or stray `<` joins it…
+    private var verbatim = 0..<0
+    /// …and as bytes once one does.
     private var text: [UInt8] = []
     private var stack: [OpenElement] = []
     /// Lowercase names of open unknown elements.
@@ -110,7 +114,6 @@ struct FastFragmentReader {
 
     private init(input: UnsafeBufferPointer<UInt8>) {
         self.input = input
-        text.reserveCapacity(256)
         tagBytes.reserveCapacity(256)
     }
 
@@ -124,6 +127,7 @@ struct FastFragmentReader {
                 continue
             }
             if byte == UInt8(ascii: "&") {
+                bufferVerbatimText()
                 guard let next = Self.decodeReference(input, at: index, inAttribute: false, into: &text) else {
                     return false
                 }
@@ -139,7 +143,12 @@ struct FastFragmentReader {
                 }
                 end += 1
             }
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+            if text.isEmpty && (verbatim.isEmpty || verbatim.upperBound == index) {
+                verbatim = (verbatim.isEmpty ? index : verbatim.lowerBound)..<end
+            } else {
+                bufferVerbatimText()
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+            }
             index = end
         }
         flushText(&sink)
@@ -171,9 +180,23 @@ struct FastFragmentReader {
     // MARK: Events
 
     private mutating func flushText<Sink: FragmentSink>(_ sink: inout Sink) {
+        if !verbatim.isEmpty {
+            if skipFrom < 0 { sink.text(UnsafeBufferPointer(rebasing: input[verbatim]), isVerbatim: true) }
+            verbatim = 0..<0
+            return
+        }
         guard !text.isEmpty else { return }
-        if skipFrom < 0 { text.withUnsafeBufferPointer { sink.text($0) } }
+        if skipFrom < 0 { text.withUnsafeBufferPointer { sink.text($0, isVerbatim: false) } }
         text.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves pending verbatim text into `text`, before something that is not
+    /// verbatim (or not adjacent in the input) is added.
+    @inline(__always)
+    private mutating func bufferVerbatimText() {
+        guard !verbatim.isEmpty else { return }
+        text.append(contentsOf: UnsafeBufferPointer(rebasing: input[verbatim]))
+        verbatim = 0..<0
     }
 
     /// Delivers the start tag in `tagBytes`/`attributeRanges`; pushes it unless
@@ -240,6 +263,7 @@ struct FastFragmentReader {
     private mutating func readMarkup<Sink: FragmentSink>(_ sink: inout Sink) -> Bool {
         let count = input.count
         guard index + 1 < count else {
+            bufferVerbatimText()
             text.append(UInt8(ascii: "<"))
             index += 1
             return true
@@ -252,6 +276,7 @@ struct FastFragmentReader {
         }
         if next == UInt8(ascii: "!") { return skipComment() }
         if next == UInt8(ascii: "?") { return false }
+        bufferVerbatimText()
         text.append(UInt8(ascii: "<"))
         index += 1
         return true

@@ -40,7 +40,7 @@ struct PlainTextSink: FragmentSink {
         if blocks.removeLast() { pendingSpace = true }
     }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool) {
         var index = 0
         let count = text.count
         while index < count {
@@ -104,7 +104,7 @@ struct FirstImageSink: FragmentSink {
 
     mutating func restart() { result = nil }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {}
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool) {}
     mutating func endElement() {}
 
     mutating func startElement(_ element: ElementToken) -> Bool {

@@ -63,11 +63,15 @@ struct SanitizingSink: FragmentSink {
 
     mutating func noteIrregularTree() { needsVerification = true }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool) {
         guard !text.isEmpty else { return }
         // A newline first in <pre> is dropped when read back: double it.
         if preContentStart == output.count && text[0] == 10 { output.append(10) }
-        HTMLEscaping.appendText(text, to: &output)
+        if isVerbatim {
+            HTMLEscaping.appendVerbatimText(text, to: &output)
+        } else {
+            HTMLEscaping.appendText(text, to: &output)
+        }
     }
 
     mutating func startElement(_ element: ElementToken) -> Bool {
