@@ -135,12 +135,12 @@ struct FastFragmentReader {
                 continue
             }
             var end = index
-            while end < count {
+            while true {
+                end = ByteSearch.firstMarkupOrUnusual(in: input, from: end, delimiter: UInt8(ascii: "<"))
+                guard end < count else { break }
                 let c = input[end]
                 if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
-                if c < 0x20 || c >= 0x7F {
-                    guard Self.isPlain(input, at: end) else { return false }
-                }
+                guard Self.isPlain(input, at: end) else { return false }
                 end += 1
             }
             if text.isEmpty && (verbatim.isEmpty || verbatim.upperBound == index) {
