@@ -312,15 +312,29 @@ struct FastFragmentReader {
     private mutating func readTagName() -> Int? {
         let count = input.count
         tagBytes.removeAll(keepingCapacity: true)
+        let start = index
+        var hasUppercase = false
         while index < count {
-            var c = input[index]
+            let c = input[index]
             if Self.isSpace(c) || c == UInt8(ascii: "/") || c == UInt8(ascii: ">") { break }
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
             guard Self.isAlnum(c) || c == UInt8(ascii: "-") else { return nil }
-            tagBytes.append(c)
+            if c <= 0x5A && c >= 0x41 { hasUppercase = true }
             index += 1
         }
+        appendName(from: start, lowercasing: hasUppercase)
         return index < count ? tagBytes.count : nil
+    }
+
+    /// Appends `input[start..<index]` to `tagBytes`, ASCII letters lowercased
+    /// when `lowercasing`.
+    @inline(__always)
+    private mutating func appendName(from start: Int, lowercasing: Bool) {
+        let first = tagBytes.count
+        tagBytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index]))
+        guard lowercasing else { return }
+        for position in first..<tagBytes.count where tagBytes[position] >= 0x41 && tagBytes[position] <= 0x5A {
+            tagBytes[position] |= 0x20
+        }
     }
 
     private mutating func readStartTag<Sink: FragmentSink>(_ sink: inout Sink) -> Bool {
@@ -430,8 +444,10 @@ struct FastFragmentReader {
             }
             // Name.
             let nameStart = tagBytes.count
+            let nameInputStart = index
+            var hasUppercase = false
             while index < count {
-                var b = input[index]
+                let b = input[index]
                 if Self.isSpace(b) || b == UInt8(ascii: "/") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") {
                     break
                 }
@@ -439,10 +455,10 @@ struct FastFragmentReader {
                 if b < 0x20 || b >= 0x7F {
                     guard Self.isPlain(input, at: index) else { return false }
                 }
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                tagBytes.append(b)
+                if b <= 0x5A && b >= 0x41 { hasUppercase = true }
                 index += 1
             }
+            appendName(from: nameInputStart, lowercasing: hasUppercase)
             let nameRange = nameStart..<tagBytes.count
             while index < count && Self.isSpace(input[index]) { index += 1 }
             guard index < count else { return false }
@@ -454,24 +470,27 @@ struct FastFragmentReader {
                 let quote = input[index]
                 if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
                     index += 1
+                    var runStart = index
                     while true {
+                        index = ByteSearch.firstMarkupOrUnusual(in: input, from: index, delimiter: quote)
                         guard index < count else { return false }
                         let b = input[index]
+                        if b != quote && b != UInt8(ascii: "&") {
+                            guard Self.isPlain(input, at: index) else { return false }
+                            index += 1
+                            continue
+                        }
+                        if index > runStart {
+                            tagBytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                        }
                         if b == quote {
                             index += 1
                             break
                         }
-                        if b == UInt8(ascii: "&") {
-                            guard let next = Self.decodeReference(input, at: index, inAttribute: true, into: &tagBytes)
-                            else { return false }
-                            index = next
-                            continue
-                        }
-                        if b < 0x20 || b >= 0x7F {
-                            guard Self.isPlain(input, at: index) else { return false }
-                        }
-                        tagBytes.append(b)
-                        index += 1
+                        guard let next = Self.decodeReference(input, at: index, inAttribute: true, into: &tagBytes)
+                        else { return false }
+                        index = next
+                        runStart = index
                     }
                     guard index < count else { return false }
                     let after = input[index]
