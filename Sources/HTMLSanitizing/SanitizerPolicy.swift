@@ -90,8 +90,16 @@ struct SanitizerPolicy: Sendable {
             pathPrefix = Array(bytes[slash...])
         }
 
+        /// Whether the URL with host `candidate` (compared ignoring ASCII case)
+        /// and path `path` is matched.
         func matches(host candidate: ArraySlice<UInt8>, path: ArraySlice<UInt8>) -> Bool {
-            guard candidate.count >= host.count, candidate.suffix(host.count).elementsEqual(host) else { return false }
+            guard candidate.count >= host.count else { return false }
+            var position = candidate.endIndex - host.count
+            for byte in host {
+                let c = candidate[position]
+                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == byte else { return false }
+                position += 1
+            }
             if candidate.count > host.count && candidate[candidate.endIndex - host.count - 1] != UInt8(ascii: ".") {
                 return false
             }
