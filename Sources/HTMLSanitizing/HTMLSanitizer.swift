@@ -72,7 +72,7 @@ public struct HTMLSanitizer: Sendable {
             policy: policy, scalarLimit: limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64)
         var html = html
         _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
-        return Self.cut(String(decoding: sink.output, as: UTF8.self), limit: limit)
+        return Self.cut(utf8: sink.output, limit: limit)
     }
 
     /// The absolute URL of the first `<img>` in `html` that the sanitizer keeps
@@ -212,10 +212,81 @@ public struct HTMLSanitizer: Sendable {
         return (sink.output, sink.needsVerification)
     }
 
+    /// ``cut(_:limit:)`` of UTF-8 text, without Character-by-Character work where
+    /// every character up to the cut is a single scalar that no grapheme rule
+    /// joins to its neighbours.
+    static func cut(utf8 text: [UInt8], limit: Int) -> String {
+        // Never more characters than bytes.
+        guard text.count > limit else { return String(decoding: text, as: UTF8.self) }
+        return text.withUnsafeBufferPointer { bytes in
+            guard let prefixEnd = singleScalarPrefixEnd(bytes, limit: limit) else {
+                return cut(String(decoding: bytes, as: UTF8.self), limit: limit)
+            }
+            guard prefixEnd < bytes.count else { return String(decoding: bytes, as: UTF8.self) }
+            var cutAt = prefixEnd
+            if bytes[prefixEnd] != 32 {
+                var space = prefixEnd - 1
+                while space >= 0 && bytes[space] != 32 { space -= 1 }
+                if space >= 0 { cutAt = space }
+            }
+            while cutAt > 0 {
+                let last = bytes[cutAt - 1]
+                guard last == 32 || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") || last == UInt8(ascii: ":")
+                else { break }
+                cutAt -= 1
+            }
+            if cutAt == 0 { cutAt = prefixEnd }
+            var result = Array(UnsafeBufferPointer(rebasing: bytes[..<cutAt]))
+            result.append(contentsOf: [0xE2, 0x80, 0xA6])  // "…"
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
+
+    /// Where the character after the first `limit` ends up: the byte offset of the
+    /// `limit`th scalar (0-based; `bytes.count` when there are no more), provided
+    /// that scalar, every one before it and the one after it are scalars Swift
+    /// always makes characters of their own (see ``isSingleScalarCharacter(_:)``),
+    /// so that characters and scalars coincide up to there; nil otherwise.
+    private static func singleScalarPrefixEnd(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
+        var index = 0
+        var scalars = 0
+        var prefixEnd = bytes.count
+        while index < bytes.count && scalars <= limit + 1 {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+            guard byte < 0x80 || byte >= 0xC0, index + length <= bytes.count else { return nil }
+            var scalar = UInt32(byte)
+            if length > 1 {
+                scalar &= 0x7F >> UInt32(length)
+                for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F) }
+            }
+            guard isSingleScalarCharacter(scalar) else { return nil }
+            if scalars == limit { prefixEnd = index }
+            scalars += 1
+            index += length
+        }
+        return prefixEnd
+    }
+
+    /// Scalars that form a character alone whatever surrounds them, as long as
+    /// their neighbours are such scalars too: below U+0300 (where no combining
+    /// mark, prepended or spacing mark, joiner, Hangul jamo or regional indicator
+    /// lies) except CR, which joins a following LF; general punctuation without
+    /// its format controls and joiners (U+2010–U+2027, U+2030–U+205E); currency
+    /// signs (U+20A0–U+20CF, before the combining marks for symbols).
+    @inline(__always)
+    static func isSingleScalarCharacter(_ scalar: UInt32) -> Bool {
+        scalar < 0x300
+            ? scalar != 13
+            : (0x2010...0x2027).contains(scalar) || (0x2030...0x205E).contains(scalar)
+                || (0x20A0...0x20CF).contains(scalar)
+    }
+
     /// `text` cut to `limit` characters at a word boundary, with "…" when cut.
     static func cut(_ text: String, limit: Int) -> String {
-        guard text.count > limit else { return text }
-        let prefixEnd = text.index(text.startIndex, offsetBy: limit)
+        guard let prefixEnd = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex),
+            prefixEnd != text.endIndex
+        else { return text }
         var cutAt = prefixEnd
         if text[prefixEnd] != " " {
             if let space = text[..<prefixEnd].lastIndex(of: " ") { cutAt = space }
