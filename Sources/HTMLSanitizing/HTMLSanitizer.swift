@@ -45,7 +45,7 @@ public struct HTMLSanitizer: Sendable {
     /// - Returns: HTML with no leading or trailing whitespace; empty when
     ///   nothing is left.
     public func sanitize(_ html: String, resolve: (String) -> String? = { $0 }) -> String {
-        String(decoding: sanitizedBytes(html, engine: .automatic, resolve: resolve) ?? [], as: UTF8.self)
+        String(sanitizedUTF8: sanitizedBytes(html, engine: .automatic, resolve: resolve) ?? [])
     }
 
     /// The safe form of a fragment given as bytes; invalid UTF-8 sequences
@@ -144,7 +144,7 @@ public struct HTMLSanitizer: Sendable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         if wrap { out.append(contentsOf: "</div>".utf8) }
-        return String(decoding: out, as: UTF8.self)
+        return String(sanitizedUTF8: out)
     }
 
     private static let lineFeedReference = Array("&#10;".utf8)
@@ -217,12 +217,12 @@ public struct HTMLSanitizer: Sendable {
     /// joins to its neighbours.
     static func cut(utf8 text: [UInt8], limit: Int) -> String {
         // Never more characters than bytes.
-        guard text.count > limit else { return String(decoding: text, as: UTF8.self) }
+        guard text.count > limit else { return String(sanitizedUTF8: text) }
         return text.withUnsafeBufferPointer { bytes in
             guard let prefixEnd = singleScalarPrefixEnd(bytes, limit: limit) else {
-                return cut(String(decoding: bytes, as: UTF8.self), limit: limit)
+                return cut(String(sanitizedUTF8: bytes), limit: limit)
             }
-            guard prefixEnd < bytes.count else { return String(decoding: bytes, as: UTF8.self) }
+            guard prefixEnd < bytes.count else { return String(sanitizedUTF8: bytes) }
             var cutAt = prefixEnd
             if bytes[prefixEnd] != 32 {
                 var space = prefixEnd - 1
@@ -238,7 +238,7 @@ public struct HTMLSanitizer: Sendable {
             if cutAt == 0 { cutAt = prefixEnd }
             var result = Array(UnsafeBufferPointer(rebasing: bytes[..<cutAt]))
             result.append(contentsOf: [0xE2, 0x80, 0xA6])  // "…"
-            return String(decoding: result, as: UTF8.self)
+            return String(sanitizedUTF8: result)
         }
     }
 
