@@ -50,6 +50,43 @@ struct SanitizerPolicy: Sendable {
             }
             self = key
         }
+
+        /// A slot number for ``AttributeTable``: a multiplicative hash, where
+        /// `Hasher`'s SipHash cost more than the rest of the attribute's lookup.
+        @inline(__always)
+        var slot: Int {
+            let mixed =
+                (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: count)
+            return Int(truncatingIfNeeded: mixed >> 32)
+        }
+    }
+
+    /// The attribute rules by name, looked up for every attribute of every
+    /// element: open addressing with linear probing, at most a quarter full.
+    struct AttributeTable: Sendable {
+        private var slots: [(key: NameKey, rule: AttributeRule)?]
+        private let mask: Int
+
+        init(_ rules: [NameKey: AttributeRule]) {
+            var size = 64
+            while size < rules.count * 4 { size *= 2 }
+            mask = size - 1
+            slots = Array(repeating: nil, count: size)
+            for (key, rule) in rules {
+                var index = key.slot & mask
+                while slots[index] != nil { index = (index + 1) & mask }
+                slots[index] = (key, rule)
+            }
+        }
+
+        subscript(key: NameKey) -> AttributeRule? {
+            var index = key.slot & mask
+            while let slot = slots[index] {
+                if slot.key == key { return slot.rule }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
     }
 
     /// A lowercase scheme of at most 16 bytes, packed.
@@ -111,7 +148,7 @@ struct SanitizerPolicy: Sendable {
     var droppedElements: TagSet
     /// Allowed names gumbo has no tag for.
     var allowedUnknownNames: Set<[UInt8]>
-    var attributes: [NameKey: AttributeRule]
+    var attributes: AttributeTable
     /// Extra attribute names longer than a ``NameKey`` holds.
     var longAttributes: Set<[UInt8]>
     var iframeHosts: [HostPattern]
@@ -235,7 +272,7 @@ struct SanitizerPolicy: Sendable {
                 long.insert(Array(lower.utf8))
             }
         }
-        attributes = rules
+        attributes = AttributeTable(rules)
         longAttributes = long
         iframeHosts = options.iframeHosts.map(HostPattern.init)
         trackers = options.trackers.map(HostPattern.init)
