@@ -127,9 +127,10 @@ struct SanitizerPolicy: Sendable {
             pathPrefix = Array(bytes[slash...])
         }
 
-        /// Whether the URL with host `candidate` (compared ignoring ASCII case)
-        /// and path `path` is matched.
-        func matches(host candidate: ArraySlice<UInt8>, path: ArraySlice<UInt8>) -> Bool {
+        /// Whether the URL with host `candidate` (compared ignoring ASCII case),
+        /// followed by `rest` (path, query, fragment), is matched: the path, which
+        /// ends at the first `?` or `#`, must start with ``pathPrefix``.
+        func matches(host candidate: ArraySlice<UInt8>, rest: ArraySlice<UInt8>) -> Bool {
             guard candidate.count >= host.count else { return false }
             var position = candidate.endIndex - host.count
             for byte in host {
@@ -140,7 +141,9 @@ struct SanitizerPolicy: Sendable {
             if candidate.count > host.count && candidate[candidate.endIndex - host.count - 1] != UInt8(ascii: ".") {
                 return false
             }
-            return path.starts(with: pathPrefix)
+            // The path starts with the prefix when the rest does and the prefix
+            // holds neither `?` nor `#` (then neither byte ended the path before).
+            return rest.starts(with: pathPrefix) && !pathPrefix.contains(where: { $0 == 0x3F || $0 == 0x23 })
         }
     }
 

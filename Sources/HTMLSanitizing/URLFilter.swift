@@ -188,9 +188,10 @@ struct URLFilter {
         return out.count > start
     }
 
-    /// The host (as written: compare it ignoring ASCII case) and the path of the
-    /// absolute URL in `url`.
-    static func hostAndPath(_ url: ArraySlice<UInt8>) -> (host: ArraySlice<UInt8>, path: ArraySlice<UInt8>)? {
+    /// The host (as written: compare it ignoring ASCII case) of the absolute URL
+    /// in `url`, and what follows the authority (path, query and fragment: the
+    /// path ends at the first `?` or `#`, which only a match needs to know).
+    static func hostAndRest(_ url: ArraySlice<UInt8>) -> (host: ArraySlice<UInt8>, rest: ArraySlice<UInt8>)? {
         guard let colon = url.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         var index = colon + 1
         var slashes = 0
@@ -213,16 +214,12 @@ struct URLFilter {
             authority = authority[..<portColon]
         }
         while authority.last == UInt8(ascii: ".") { authority = authority.dropLast() }
-        var pathEnd = index
-        while pathEnd < url.endIndex && url[pathEnd] != UInt8(ascii: "?") && url[pathEnd] != UInt8(ascii: "#") {
-            pathEnd += 1
-        }
-        return (authority, url[index..<pathEnd])
+        return (authority, url[index...])
     }
 
     func isTracker(_ url: ArraySlice<UInt8>) -> Bool {
-        guard !policy.trackers.isEmpty, let (host, path) = Self.hostAndPath(url) else { return false }
-        return policy.trackers.contains { $0.matches(host: host, path: path) }
+        guard !policy.trackers.isEmpty, let (host, rest) = Self.hostAndRest(url) else { return false }
+        return policy.trackers.contains { $0.matches(host: host, rest: rest) }
     }
 
     func isAllowedFrame(_ url: ArraySlice<UInt8>) -> Bool {
@@ -231,7 +228,7 @@ struct URLFilter {
             url[..<colon].lazy.map({ $0 | 0x20 }).elementsEqual("https".utf8)
                 || url[..<colon].lazy.map({ $0 | 0x20 }).elementsEqual("http".utf8)
         else { return false }
-        guard let (host, path) = Self.hostAndPath(url) else { return false }
-        return policy.iframeHosts.contains { $0.matches(host: host, path: path) }
+        guard let (host, rest) = Self.hostAndRest(url) else { return false }
+        return policy.iframeHosts.contains { $0.matches(host: host, rest: rest) }
     }
 }
