@@ -100,6 +100,8 @@ struct FastFragmentReader {
     private var verbatim = 0..<0
     /// …and as bytes once one does.
     private var text: [UInt8] = []
+    /// No reference in `text` decoded to `&`, `<` or CR and no stray `<` joined it.
+    private var textIsChecked = true
     private var stack: [OpenElement] = []
     /// Lowercase names of open unknown elements.
     private var names: [UInt8] = []
@@ -128,8 +130,13 @@ struct FastFragmentReader {
             }
             if byte == UInt8(ascii: "&") {
                 bufferVerbatimText()
+                let decoded = text.count
                 guard let next = Self.decodeReference(input, at: index, inAttribute: false, into: &text) else {
                     return false
+                }
+                for byte in text[decoded...] where byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == 13
+                {
+                    textIsChecked = false
                 }
                 index = next
                 continue
@@ -181,13 +188,14 @@ struct FastFragmentReader {
 
     private mutating func flushText<Sink: FragmentSink>(_ sink: inout Sink) {
         if !verbatim.isEmpty {
-            if skipFrom < 0 { sink.text(UnsafeBufferPointer(rebasing: input[verbatim]), isVerbatim: true) }
+            if skipFrom < 0 { sink.text(UnsafeBufferPointer(rebasing: input[verbatim]), isChecked: true) }
             verbatim = 0..<0
             return
         }
         guard !text.isEmpty else { return }
-        if skipFrom < 0 { text.withUnsafeBufferPointer { sink.text($0, isVerbatim: false) } }
+        if skipFrom < 0 { text.withUnsafeBufferPointer { sink.text($0, isChecked: textIsChecked) } }
         text.removeAll(keepingCapacity: true)
+        textIsChecked = true
     }
 
     /// Moves pending verbatim text into `text`, before something that is not
@@ -265,6 +273,7 @@ struct FastFragmentReader {
         guard index + 1 < count else {
             bufferVerbatimText()
             text.append(UInt8(ascii: "<"))
+            textIsChecked = false
             index += 1
             return true
         }
@@ -278,6 +287,7 @@ struct FastFragmentReader {
         if next == UInt8(ascii: "?") { return false }
         bufferVerbatimText()
         text.append(UInt8(ascii: "<"))
+        textIsChecked = false
         index += 1
         return true
     }

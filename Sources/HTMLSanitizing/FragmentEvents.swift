@@ -44,11 +44,11 @@ protocol FragmentSink {
     mutating func endElement()
     /// Character data (decoded; never inside raw-text elements).
     ///
-    /// `isVerbatim`: the text is a stretch of the input as written, which the
-    /// fast reader has checked: no character reference, so no `&`, no `<`, no
-    /// carriage return, NUL or other character a parser reads back as U+FFFD.
-    /// Only `>` can need escaping.
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool)
+    /// `isChecked`: the fast reader has checked the text: it holds no `&`, no
+    /// `<`, no carriage return, NUL or other character a parser reads back as
+    /// U+FFFD (it is input as written, or references that decode to none of
+    /// these). Only `>` can need escaping.
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool)
     /// The sink has all it wants; readers may stop early.
     var isFinished: Bool { get }
     /// The tree builder moved content (foster parenting out of a table) in a

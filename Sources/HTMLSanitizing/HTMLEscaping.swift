@@ -50,10 +50,9 @@ enum HTMLEscaping {
         append(text, inAttribute: false, to: &out)
     }
 
-    /// Text the fast reader found as written in the input (see
-    /// ``FragmentSink/text(_:isVerbatim:)``): of what ``appendText(_:to:)``
-    /// escapes, it can only hold `>`.
-    static func appendVerbatimText(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    /// Text the fast reader has checked (see ``FragmentSink/text(_:isChecked:)``):
+    /// of what ``appendText(_:to:)`` escapes, it can only hold `>`.
+    static func appendCheckedText(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var runStart = 0
         while true {
             let index = ByteSearch.firstIndex(of: UInt8(ascii: ">"), in: text, from: runStart)

@@ -40,7 +40,7 @@ struct PlainTextSink: FragmentSink {
         if blocks.removeLast() { pendingSpace = true }
     }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {
         var index = 0
         let count = text.count
         while index < count {
@@ -145,7 +145,7 @@ struct FirstImageSink: FragmentSink {
 
     mutating func restart() { result = nil }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool) {}
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {}
     mutating func endElement() {}
 
     mutating func startElement(_ element: ElementToken) -> Bool {

@@ -63,12 +63,12 @@ struct SanitizingSink: FragmentSink {
 
     mutating func noteIrregularTree() { needsVerification = true }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isVerbatim: Bool) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {
         guard !text.isEmpty else { return }
         // A newline first in <pre> is dropped when read back: double it.
         if preContentStart == output.count && text[0] == 10 { output.append(10) }
-        if isVerbatim {
-            HTMLEscaping.appendVerbatimText(text, to: &output)
+        if isChecked {
+            HTMLEscaping.appendCheckedText(text, to: &output)
         } else {
             HTMLEscaping.appendText(text, to: &output)
         }
