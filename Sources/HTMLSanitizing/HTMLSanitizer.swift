@@ -151,23 +151,25 @@ public struct HTMLSanitizer: Sendable {
     private static let carriageReturnReference = Array("&#13;".utf8)
 
     static func startsHTMLBlock(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let bytes = Array(bytes.prefix(64))
         guard bytes.first == UInt8(ascii: "<") else { return false }
-        var end = 1
-        while end < bytes.count,
+        let nameStart = bytes.startIndex + 1
+        var end = nameStart
+        while end < bytes.endIndex,
             (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A) || (bytes[end] >= 0x30 && bytes[end] <= 0x39)
         {
             end += 1
         }
-        guard end > 1 else { return false }
-        if end < bytes.count {
+        // A longer name is on no list (and a short one makes a String without
+        // an allocation).
+        guard end > nameStart, end - nameStart <= ElementSets.commonMarkBlockStartLongest else { return false }
+        if end < bytes.endIndex {
             let after = bytes[end]
             guard
                 after == 32 || after == 9 || after == 10 || after == 13 || after == UInt8(ascii: ">")
-                    || (after == UInt8(ascii: "/") && end + 1 < bytes.count && bytes[end + 1] == UInt8(ascii: ">"))
+                    || (after == UInt8(ascii: "/") && end + 1 < bytes.endIndex && bytes[end + 1] == UInt8(ascii: ">"))
             else { return false }
         }
-        let name = String(decoding: bytes[1..<end], as: UTF8.self).lowercased()
+        let name = String(decoding: bytes[nameStart..<end], as: UTF8.self).lowercased()
         return ElementSets.commonMarkBlockStart.contains(name)
     }
 

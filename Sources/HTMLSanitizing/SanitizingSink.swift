@@ -407,6 +407,18 @@ struct SanitizingSink: FragmentSink {
         }
         guard index > start else { return nil }
         if index < value.count && value[index] == UInt8(ascii: "%") { return nil }
+        // Whole numbers (nearly every width and height) without a String: up to
+        // 15 digits a Double holds them exactly, as Double(_:) would read them.
+        if index - start <= 15 {
+            var number = 0
+            for digit in value[start..<index] {
+                guard digit != 0x2E else {
+                    return Double(String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self))
+                }
+                number = number * 10 + Int(digit - 0x30)
+            }
+            return Double(number)
+        }
         return Double(String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self))
     }
 
