@@ -1,7 +1,7 @@
 // tidings-sanitize-bench — the Tidings row of `scripts/bench sanitize`.
 //
 //   tidings-sanitize-bench [--permissive] [--engine automatic|gumbo] [--base URL]
-//                          [--mode sanitize|hugo|plain] [--limit N] [--every K]
+//                          [--mode sanitize|hugo|plain|none] [--limit N] [--every K]
 //                          [--dump OUT] FILE…
 //
 // Each FILE holds article bodies, each followed by a NUL byte (as
@@ -15,8 +15,10 @@
 //
 // --mode hugo runs `hugoSafeBody(_:resolve:)` instead (what a sync publishes),
 // --mode plain `plainText(html:limit:)` with --limit (default 300, a sync's
-// description). --every K takes one body in K (a subset for callgrind);
-// --dump writes every output, each followed by a NUL byte, to compare trees.
+// description). --mode none only makes each body a String, as the other
+// modes do first: the driver's own cost, to subtract. --every K takes one
+// body in K (a subset for callgrind); --dump writes every output, each
+// followed by a NUL byte, to compare trees.
 import FeedParsing
 import HTMLSanitizing
 import TidingsModel
@@ -55,7 +57,7 @@ var options = HTMLSanitizer.Options()
 var engine = HTMLSanitizer.Engine.automatic
 var base = "https://example.test/a/b"
 var paths: [String] = []
-enum Mode { case sanitize, hugo, plain }
+enum Mode { case sanitize, hugo, plain, none }
 var mode = Mode.sanitize
 var limit = 300
 var every = 1
@@ -78,7 +80,8 @@ while let argument = arguments.popFirst() {
         case "sanitize": mode = .sanitize
         case "hugo": mode = .hugo
         case "plain": mode = .plain
-        default: fail("--mode takes sanitize, hugo or plain")
+        case "none": mode = .none
+        default: fail("--mode takes sanitize, hugo, plain or none")
         }
     case "--limit":
         guard let value = arguments.popFirst().flatMap({ Int($0) }) else { fail("--limit takes a number") }
@@ -94,7 +97,7 @@ while let argument = arguments.popFirst() {
     case "-h", "--help":
         print(
             "usage: tidings-sanitize-bench [--permissive] [--engine automatic|gumbo] [--base URL]"
-                + " [--mode sanitize|hugo|plain] [--limit N] [--every K] [--dump OUT] FILE…")
+                + " [--mode sanitize|hugo|plain|none] [--limit N] [--every K] [--dump OUT] FILE…")
         exit(0)
     default: paths.append(argument)
     }
@@ -124,6 +127,7 @@ for path in paths {
             output = sanitizer.sanitize(String(decoding: body, as: UTF8.self), engine: engine, resolve: resolve) ?? ""
         case (.hugo, _): output = sanitizer.hugoSafeBody(String(decoding: body, as: UTF8.self), resolve: resolve)
         case (.plain, _): output = sanitizer.plainText(html: String(decoding: body, as: UTF8.self), limit: limit)
+        case (.none, _): output = String(decoding: body, as: UTF8.self)
         }
         bodies += 1
         inBytes += body.count
