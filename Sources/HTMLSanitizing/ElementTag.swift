@@ -175,6 +175,9 @@ enum ElementSets {
         "track", "ul",
     ]
 
+    /// The length of the longest name in ``commonMarkBlockStart``.
+    static let commonMarkBlockStartLongest = commonMarkBlockStart.map(\.utf8.count).max() ?? 0
+
     /// Elements after which plain text starts a new run of words.
     static let textBlocks = TagSet([
         GUMBO_TAG_ADDRESS, GUMBO_TAG_ARTICLE, GUMBO_TAG_ASIDE, GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_BR, GUMBO_TAG_CAPTION,

@@ -14,7 +14,7 @@ struct FastFragmentReader {
     /// Delivers `input` to `sink`; false when the reader gave up (the sink has
     /// then seen part of the fragment and must be restarted).
     static func read<Sink: FragmentSink>(_ input: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> Bool {
-        if input.contains(13) {
+        if ByteSearch.contains(13, in: input) {
             // The input stream preprocessor: CRLF and lone CR become LF.
             var normalized: [UInt8] = []
             normalized.reserveCapacity(input.count)
@@ -95,7 +95,13 @@ struct FastFragmentReader {
 
     private let input: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Pending text as written in the input, delivered without a copy while no
+    /// character reference or stray `<` joins it…
+    private var verbatim = 0..<0
+    /// …and as bytes once one does.
     private var text: [UInt8] = []
+    /// No reference in `text` decoded to `&`, `<` or CR and no stray `<` joined it.
+    private var textIsChecked = true
     private var stack: [OpenElement] = []
     /// Lowercase names of open unknown elements.
     private var names: [UInt8] = []
@@ -110,7 +116,6 @@ struct FastFragmentReader {
 
     private init(input: UnsafeBufferPointer<UInt8>) {
         self.input = input
-        text.reserveCapacity(256)
         tagBytes.reserveCapacity(256)
     }
 
@@ -124,22 +129,33 @@ struct FastFragmentReader {
                 continue
             }
             if byte == UInt8(ascii: "&") {
+                bufferVerbatimText()
+                let decoded = text.count
                 guard let next = Self.decodeReference(input, at: index, inAttribute: false, into: &text) else {
                     return false
+                }
+                for byte in text[decoded...] where byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == 13
+                {
+                    textIsChecked = false
                 }
                 index = next
                 continue
             }
             var end = index
-            while end < count {
+            while true {
+                end = ByteSearch.firstMarkupOrUnusual(in: input, from: end, delimiter: UInt8(ascii: "<"))
+                guard end < count else { break }
                 let c = input[end]
                 if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
-                if c < 0x20 || c >= 0x7F {
-                    guard Self.isPlain(input, at: end) else { return false }
-                }
+                guard Self.isPlain(input, at: end) else { return false }
                 end += 1
             }
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+            if text.isEmpty && (verbatim.isEmpty || verbatim.upperBound == index) {
+                verbatim = (verbatim.isEmpty ? index : verbatim.lowerBound)..<end
+            } else {
+                bufferVerbatimText()
+                text.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+            }
             index = end
         }
         flushText(&sink)
@@ -171,9 +187,24 @@ struct FastFragmentReader {
     // MARK: Events
 
     private mutating func flushText<Sink: FragmentSink>(_ sink: inout Sink) {
+        if !verbatim.isEmpty {
+            if skipFrom < 0 { sink.text(UnsafeBufferPointer(rebasing: input[verbatim]), isChecked: true) }
+            verbatim = 0..<0
+            return
+        }
         guard !text.isEmpty else { return }
-        if skipFrom < 0 { text.withUnsafeBufferPointer { sink.text($0) } }
+        if skipFrom < 0 { text.withUnsafeBufferPointer { sink.text($0, isChecked: textIsChecked) } }
         text.removeAll(keepingCapacity: true)
+        textIsChecked = true
+    }
+
+    /// Moves pending verbatim text into `text`, before something that is not
+    /// verbatim (or not adjacent in the input) is added.
+    @inline(__always)
+    private mutating func bufferVerbatimText() {
+        guard !verbatim.isEmpty else { return }
+        text.append(contentsOf: UnsafeBufferPointer(rebasing: input[verbatim]))
+        verbatim = 0..<0
     }
 
     /// Delivers the start tag in `tagBytes`/`attributeRanges`; pushes it unless
@@ -240,7 +271,9 @@ struct FastFragmentReader {
     private mutating func readMarkup<Sink: FragmentSink>(_ sink: inout Sink) -> Bool {
         let count = input.count
         guard index + 1 < count else {
+            bufferVerbatimText()
             text.append(UInt8(ascii: "<"))
+            textIsChecked = false
             index += 1
             return true
         }
@@ -252,7 +285,9 @@ struct FastFragmentReader {
         }
         if next == UInt8(ascii: "!") { return skipComment() }
         if next == UInt8(ascii: "?") { return false }
+        bufferVerbatimText()
         text.append(UInt8(ascii: "<"))
+        textIsChecked = false
         index += 1
         return true
     }
@@ -287,15 +322,29 @@ struct FastFragmentReader {
     private mutating func readTagName() -> Int? {
         let count = input.count
         tagBytes.removeAll(keepingCapacity: true)
+        let start = index
+        var hasUppercase = false
         while index < count {
-            var c = input[index]
+            let c = input[index]
             if Self.isSpace(c) || c == UInt8(ascii: "/") || c == UInt8(ascii: ">") { break }
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
             guard Self.isAlnum(c) || c == UInt8(ascii: "-") else { return nil }
-            tagBytes.append(c)
+            if c <= 0x5A && c >= 0x41 { hasUppercase = true }
             index += 1
         }
+        appendName(from: start, lowercasing: hasUppercase)
         return index < count ? tagBytes.count : nil
+    }
+
+    /// Appends `input[start..<index]` to `tagBytes`, ASCII letters lowercased
+    /// when `lowercasing`.
+    @inline(__always)
+    private mutating func appendName(from start: Int, lowercasing: Bool) {
+        let first = tagBytes.count
+        tagBytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index]))
+        guard lowercasing else { return }
+        for position in first..<tagBytes.count where tagBytes[position] >= 0x41 && tagBytes[position] <= 0x5A {
+            tagBytes[position] |= 0x20
+        }
     }
 
     private mutating func readStartTag<Sink: FragmentSink>(_ sink: inout Sink) -> Bool {
@@ -405,8 +454,10 @@ struct FastFragmentReader {
             }
             // Name.
             let nameStart = tagBytes.count
+            let nameInputStart = index
+            var hasUppercase = false
             while index < count {
-                var b = input[index]
+                let b = input[index]
                 if Self.isSpace(b) || b == UInt8(ascii: "/") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") {
                     break
                 }
@@ -414,10 +465,10 @@ struct FastFragmentReader {
                 if b < 0x20 || b >= 0x7F {
                     guard Self.isPlain(input, at: index) else { return false }
                 }
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                tagBytes.append(b)
+                if b <= 0x5A && b >= 0x41 { hasUppercase = true }
                 index += 1
             }
+            appendName(from: nameInputStart, lowercasing: hasUppercase)
             let nameRange = nameStart..<tagBytes.count
             while index < count && Self.isSpace(input[index]) { index += 1 }
             guard index < count else { return false }
@@ -429,24 +480,27 @@ struct FastFragmentReader {
                 let quote = input[index]
                 if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
                     index += 1
+                    var runStart = index
                     while true {
+                        index = ByteSearch.firstMarkupOrUnusual(in: input, from: index, delimiter: quote)
                         guard index < count else { return false }
                         let b = input[index]
+                        if b != quote && b != UInt8(ascii: "&") {
+                            guard Self.isPlain(input, at: index) else { return false }
+                            index += 1
+                            continue
+                        }
+                        if index > runStart {
+                            tagBytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
+                        }
                         if b == quote {
                             index += 1
                             break
                         }
-                        if b == UInt8(ascii: "&") {
-                            guard let next = Self.decodeReference(input, at: index, inAttribute: true, into: &tagBytes)
-                            else { return false }
-                            index = next
-                            continue
-                        }
-                        if b < 0x20 || b >= 0x7F {
-                            guard Self.isPlain(input, at: index) else { return false }
-                        }
-                        tagBytes.append(b)
-                        index += 1
+                        guard let next = Self.decodeReference(input, at: index, inAttribute: true, into: &tagBytes)
+                        else { return false }
+                        index = next
+                        runStart = index
                     }
                     guard index < count else { return false }
                     let after = input[index]

@@ -20,9 +20,19 @@ struct ElementToken {
     var irregular: Bool
 
     func attribute(_ name: StaticString) -> UnsafeBufferPointer<UInt8>? {
-        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        for attribute in attributes where attribute.name.elementsEqual(wanted) { return attribute.value }
+        for attribute in attributes where attribute.name.equals(name) { return attribute.value }
         return nil
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these are the bytes of `string` (a name: compared with memcmp,
+    /// not through `String.UTF8View`'s iterator).
+    @inline(__always)
+    func equals(_ string: StaticString) -> Bool {
+        guard count == string.utf8CodeUnitCount else { return false }
+        guard let baseAddress, count > 0 else { return true }
+        return memcmp(baseAddress, string.utf8Start, count) == 0
     }
 }
 
@@ -33,7 +43,12 @@ protocol FragmentSink {
     mutating func startElement(_ element: ElementToken) -> Bool
     mutating func endElement()
     /// Character data (decoded; never inside raw-text elements).
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>)
+    ///
+    /// `isChecked`: the fast reader has checked the text: it holds no `&`, no
+    /// `<`, no carriage return, NUL or other character a parser reads back as
+    /// U+FFFD (it is input as written, or references that decode to none of
+    /// these). Only `>` can need escaping.
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool)
     /// The sink has all it wants; readers may stop early.
     var isFinished: Bool { get }
     /// The tree builder moved content (foster parenting out of a table) in a

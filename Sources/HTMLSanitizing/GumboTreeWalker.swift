@@ -68,7 +68,7 @@ enum GumboTreeWalker {
                 }
                 if descend { stack.append((element.children, 0)) }
             case GUMBO_NODE_TEXT, GUMBO_NODE_WHITESPACE, GUMBO_NODE_CDATA:
-                sink.text(cStringBuffer(node.pointee.v.text.text))
+                sink.text(cStringBuffer(node.pointee.v.text.text), isChecked: false)
             default:
                 continue  // comments; documents do not occur below the root
             }

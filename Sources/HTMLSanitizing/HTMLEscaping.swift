@@ -50,6 +50,19 @@ enum HTMLEscaping {
         append(text, inAttribute: false, to: &out)
     }
 
+    /// Text the fast reader has checked (see ``FragmentSink/text(_:isChecked:)``):
+    /// of what ``appendText(_:to:)`` escapes, it can only hold `>`.
+    static func appendCheckedText(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        while true {
+            let index = ByteSearch.firstIndex(of: UInt8(ascii: ">"), in: text, from: runStart)
+            if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
+            guard index < text.count else { return }
+            out.append(contentsOf: gt)
+            runStart = index + 1
+        }
+    }
+
     /// An attribute value, to be written between double quotes: `&` and `"`
     /// escaped; NUL left out.
     static func appendAttributeValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {

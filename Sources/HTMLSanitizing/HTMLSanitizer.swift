@@ -45,7 +45,7 @@ public struct HTMLSanitizer: Sendable {
     /// - Returns: HTML with no leading or trailing whitespace; empty when
     ///   nothing is left.
     public func sanitize(_ html: String, resolve: (String) -> String? = { $0 }) -> String {
-        String(decoding: sanitizedBytes(html, engine: .automatic, resolve: resolve) ?? [], as: UTF8.self)
+        String(sanitizedUTF8: sanitizedBytes(html, engine: .automatic, resolve: resolve) ?? [])
     }
 
     /// The safe form of a fragment given as bytes; invalid UTF-8 sequences
@@ -72,7 +72,7 @@ public struct HTMLSanitizer: Sendable {
             policy: policy, scalarLimit: limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64)
         var html = html
         _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
-        return Self.cut(String(decoding: sink.output, as: UTF8.self), limit: limit)
+        return Self.cut(utf8: sink.output, limit: limit)
     }
 
     /// The absolute URL of the first `<img>` in `html` that the sanitizer keeps
@@ -112,14 +112,19 @@ public struct HTMLSanitizer: Sendable {
         if wrap { out.append(contentsOf: "<div>".utf8) }
         input.withUnsafeBufferPointer { all in
             let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
+            // Sanitized output holds no carriage return (it is written `&#13;`):
+            // line feeds alone can then be found with memchr.
+            let hasCarriageReturn = ByteSearch.contains(13, in: bytes)
             var runStart = 0
             var index = 0
             while index < bytes.count {
-                let byte = bytes[index]
-                guard byte == 10 || byte == 13 else {
-                    index += 1
-                    continue
+                if hasCarriageReturn {
+                    while index < bytes.count && bytes[index] != 10 && bytes[index] != 13 { index += 1 }
+                } else {
+                    index = ByteSearch.firstIndex(of: 10, in: bytes, from: index)
                 }
+                guard index < bytes.count else { break }
+                let byte = bytes[index]
                 var next = index + 1
                 while next < bytes.count
                     && (bytes[next] == 32 || bytes[next] == 9 || bytes[next] == 11 || bytes[next] == 12)
@@ -139,30 +144,32 @@ public struct HTMLSanitizer: Sendable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         if wrap { out.append(contentsOf: "</div>".utf8) }
-        return String(decoding: out, as: UTF8.self)
+        return String(sanitizedUTF8: out)
     }
 
     private static let lineFeedReference = Array("&#10;".utf8)
     private static let carriageReturnReference = Array("&#13;".utf8)
 
     static func startsHTMLBlock(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let bytes = Array(bytes.prefix(64))
         guard bytes.first == UInt8(ascii: "<") else { return false }
-        var end = 1
-        while end < bytes.count,
+        let nameStart = bytes.startIndex + 1
+        var end = nameStart
+        while end < bytes.endIndex,
             (bytes[end] | 0x20 >= 0x61 && bytes[end] | 0x20 <= 0x7A) || (bytes[end] >= 0x30 && bytes[end] <= 0x39)
         {
             end += 1
         }
-        guard end > 1 else { return false }
-        if end < bytes.count {
+        // A longer name is on no list (and a short one makes a String without
+        // an allocation).
+        guard end > nameStart, end - nameStart <= ElementSets.commonMarkBlockStartLongest else { return false }
+        if end < bytes.endIndex {
             let after = bytes[end]
             guard
                 after == 32 || after == 9 || after == 10 || after == 13 || after == UInt8(ascii: ">")
-                    || (after == UInt8(ascii: "/") && end + 1 < bytes.count && bytes[end + 1] == UInt8(ascii: ">"))
+                    || (after == UInt8(ascii: "/") && end + 1 < bytes.endIndex && bytes[end + 1] == UInt8(ascii: ">"))
             else { return false }
         }
-        let name = String(decoding: bytes[1..<end], as: UTF8.self).lowercased()
+        let name = String(decoding: bytes[nameStart..<end], as: UTF8.self).lowercased()
         return ElementSets.commonMarkBlockStart.contains(name)
     }
 
@@ -207,10 +214,81 @@ public struct HTMLSanitizer: Sendable {
         return (sink.output, sink.needsVerification)
     }
 
+    /// ``cut(_:limit:)`` of UTF-8 text, without Character-by-Character work where
+    /// every character up to the cut is a single scalar that no grapheme rule
+    /// joins to its neighbours.
+    static func cut(utf8 text: [UInt8], limit: Int) -> String {
+        // Never more characters than bytes.
+        guard text.count > limit else { return String(sanitizedUTF8: text) }
+        return text.withUnsafeBufferPointer { bytes in
+            guard let prefixEnd = singleScalarPrefixEnd(bytes, limit: limit) else {
+                return cut(String(sanitizedUTF8: bytes), limit: limit)
+            }
+            guard prefixEnd < bytes.count else { return String(sanitizedUTF8: bytes) }
+            var cutAt = prefixEnd
+            if bytes[prefixEnd] != 32 {
+                var space = prefixEnd - 1
+                while space >= 0 && bytes[space] != 32 { space -= 1 }
+                if space >= 0 { cutAt = space }
+            }
+            while cutAt > 0 {
+                let last = bytes[cutAt - 1]
+                guard last == 32 || last == UInt8(ascii: ",") || last == UInt8(ascii: ";") || last == UInt8(ascii: ":")
+                else { break }
+                cutAt -= 1
+            }
+            if cutAt == 0 { cutAt = prefixEnd }
+            var result = Array(UnsafeBufferPointer(rebasing: bytes[..<cutAt]))
+            result.append(contentsOf: [0xE2, 0x80, 0xA6])  // "…"
+            return String(sanitizedUTF8: result)
+        }
+    }
+
+    /// Where the character after the first `limit` ends up: the byte offset of the
+    /// `limit`th scalar (0-based; `bytes.count` when there are no more), provided
+    /// that scalar, every one before it and the one after it are scalars Swift
+    /// always makes characters of their own (see ``isSingleScalarCharacter(_:)``),
+    /// so that characters and scalars coincide up to there; nil otherwise.
+    private static func singleScalarPrefixEnd(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
+        var index = 0
+        var scalars = 0
+        var prefixEnd = bytes.count
+        while index < bytes.count && scalars <= limit + 1 {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+            guard byte < 0x80 || byte >= 0xC0, index + length <= bytes.count else { return nil }
+            var scalar = UInt32(byte)
+            if length > 1 {
+                scalar &= 0x7F >> UInt32(length)
+                for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[index + offset] & 0x3F) }
+            }
+            guard isSingleScalarCharacter(scalar) else { return nil }
+            if scalars == limit { prefixEnd = index }
+            scalars += 1
+            index += length
+        }
+        return prefixEnd
+    }
+
+    /// Scalars that form a character alone whatever surrounds them, as long as
+    /// their neighbours are such scalars too: below U+0300 (where no combining
+    /// mark, prepended or spacing mark, joiner, Hangul jamo or regional indicator
+    /// lies) except CR, which joins a following LF; general punctuation without
+    /// its format controls and joiners (U+2010–U+2027, U+2030–U+205E); currency
+    /// signs (U+20A0–U+20CF, before the combining marks for symbols).
+    @inline(__always)
+    static func isSingleScalarCharacter(_ scalar: UInt32) -> Bool {
+        scalar < 0x300
+            ? scalar != 13
+            : (0x2010...0x2027).contains(scalar) || (0x2030...0x205E).contains(scalar)
+                || (0x20A0...0x20CF).contains(scalar)
+    }
+
     /// `text` cut to `limit` characters at a word boundary, with "…" when cut.
     static func cut(_ text: String, limit: Int) -> String {
-        guard text.count > limit else { return text }
-        let prefixEnd = text.index(text.startIndex, offsetBy: limit)
+        guard let prefixEnd = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex),
+            prefixEnd != text.endIndex
+        else { return text }
         var cutAt = prefixEnd
         if text[prefixEnd] != " " {
             if let space = text[..<prefixEnd].lastIndex(of: " ") { cutAt = space }

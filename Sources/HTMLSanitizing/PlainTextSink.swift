@@ -40,10 +40,19 @@ struct PlainTextSink: FragmentSink {
         if blocks.removeLast() { pendingSpace = true }
     }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {
         var index = 0
         let count = text.count
         while index < count {
+            let run = Self.wordRun(text, from: index)
+            if run.scalars > 0 {
+                if pendingSpace && !output.isEmpty { output.append(32) }
+                pendingSpace = false
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<run.end]))
+                scalarCount += run.scalars
+                index = run.end
+                continue
+            }
             let byte = text[index]
             let length: Int
             if byte < 0x80 {
@@ -66,6 +75,38 @@ struct PlainTextSink: FragmentSink {
             }
             index = end
         }
+    }
+
+    /// The end of the run of words from `start` that is copied as it is — non-space
+    /// characters with single ASCII spaces between them, where collapsing changes
+    /// nothing — and how many non-space characters it holds (0: none starts there).
+    @inline(__always)
+    private static func wordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, scalars: Int) {
+        let count = text.count
+        var end = start
+        var scalars = 0
+        while end < count {
+            let byte = text[end]
+            if byte > 0x20 && byte < 0x80 {
+                end += 1
+                scalars += 1
+            } else if byte == 0x20 {
+                guard scalars > 0, end + 1 < count, text[end + 1] > 0x20 && text[end + 1] < 0x80 else { break }
+                end += 1
+            } else if byte >= 0xC0 {
+                let length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                guard end + length <= count else { break }
+                // Only these lead bytes start a Unicode space.
+                if byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 {
+                    guard !isSpace(text, at: end, length: length) else { break }
+                }
+                end += length
+                scalars += 1
+            } else {
+                break
+            }
+        }
+        return (end, scalars)
     }
 
     private static func isSpace(_ text: UnsafeBufferPointer<UInt8>, at index: Int, length: Int) -> Bool {
@@ -104,7 +145,7 @@ struct FirstImageSink: FragmentSink {
 
     mutating func restart() { result = nil }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {}
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {}
     mutating func endElement() {}
 
     mutating func startElement(_ element: ElementToken) -> Bool {

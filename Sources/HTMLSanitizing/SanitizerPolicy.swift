@@ -50,6 +50,43 @@ struct SanitizerPolicy: Sendable {
             }
             self = key
         }
+
+        /// A slot number for ``AttributeTable``: a multiplicative hash, where
+        /// `Hasher`'s SipHash cost more than the rest of the attribute's lookup.
+        @inline(__always)
+        var slot: Int {
+            let mixed =
+                (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: count)
+            return Int(truncatingIfNeeded: mixed >> 32)
+        }
+    }
+
+    /// The attribute rules by name, looked up for every attribute of every
+    /// element: open addressing with linear probing, at most a quarter full.
+    struct AttributeTable: Sendable {
+        private var slots: [(key: NameKey, rule: AttributeRule)?]
+        private let mask: Int
+
+        init(_ rules: [NameKey: AttributeRule]) {
+            var size = 64
+            while size < rules.count * 4 { size *= 2 }
+            mask = size - 1
+            slots = Array(repeating: nil, count: size)
+            for (key, rule) in rules {
+                var index = key.slot & mask
+                while slots[index] != nil { index = (index + 1) & mask }
+                slots[index] = (key, rule)
+            }
+        }
+
+        subscript(key: NameKey) -> AttributeRule? {
+            var index = key.slot & mask
+            while let slot = slots[index] {
+                if slot.key == key { return slot.rule }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
     }
 
     /// A lowercase scheme of at most 16 bytes, packed.
@@ -90,12 +127,23 @@ struct SanitizerPolicy: Sendable {
             pathPrefix = Array(bytes[slash...])
         }
 
-        func matches(host candidate: ArraySlice<UInt8>, path: ArraySlice<UInt8>) -> Bool {
-            guard candidate.count >= host.count, candidate.suffix(host.count).elementsEqual(host) else { return false }
+        /// Whether the URL with host `candidate` (compared ignoring ASCII case),
+        /// followed by `rest` (path, query, fragment), is matched: the path, which
+        /// ends at the first `?` or `#`, must start with ``pathPrefix``.
+        func matches(host candidate: ArraySlice<UInt8>, rest: ArraySlice<UInt8>) -> Bool {
+            guard candidate.count >= host.count else { return false }
+            var position = candidate.endIndex - host.count
+            for byte in host {
+                let c = candidate[position]
+                guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == byte else { return false }
+                position += 1
+            }
             if candidate.count > host.count && candidate[candidate.endIndex - host.count - 1] != UInt8(ascii: ".") {
                 return false
             }
-            return path.starts(with: pathPrefix)
+            // The path starts with the prefix when the rest does and the prefix
+            // holds neither `?` nor `#` (then neither byte ended the path before).
+            return rest.starts(with: pathPrefix) && !pathPrefix.contains(where: { $0 == 0x3F || $0 == 0x23 })
         }
     }
 
@@ -103,7 +151,7 @@ struct SanitizerPolicy: Sendable {
     var droppedElements: TagSet
     /// Allowed names gumbo has no tag for.
     var allowedUnknownNames: Set<[UInt8]>
-    var attributes: [NameKey: AttributeRule]
+    var attributes: AttributeTable
     /// Extra attribute names longer than a ``NameKey`` holds.
     var longAttributes: Set<[UInt8]>
     var iframeHosts: [HostPattern]
@@ -227,7 +275,7 @@ struct SanitizerPolicy: Sendable {
                 long.insert(Array(lower.utf8))
             }
         }
-        attributes = rules
+        attributes = AttributeTable(rules)
         longAttributes = long
         iframeHosts = options.iframeHosts.map(HostPattern.init)
         trackers = options.trackers.map(HostPattern.init)

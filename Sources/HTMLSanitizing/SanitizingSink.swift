@@ -63,11 +63,15 @@ struct SanitizingSink: FragmentSink {
 
     mutating func noteIrregularTree() { needsVerification = true }
 
-    mutating func text(_ text: UnsafeBufferPointer<UInt8>) {
+    mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {
         guard !text.isEmpty else { return }
         // A newline first in <pre> is dropped when read back: double it.
         if preContentStart == output.count && text[0] == 10 { output.append(10) }
-        HTMLEscaping.appendText(text, to: &output)
+        if isChecked {
+            HTMLEscaping.appendCheckedText(text, to: &output)
+        } else {
+            HTMLEscaping.appendText(text, to: &output)
+        }
     }
 
     mutating func startElement(_ element: ElementToken) -> Bool {
@@ -154,8 +158,8 @@ struct SanitizingSink: FragmentSink {
             var src: Range<Int>?
             var hasSrcset = false
             for attribute in pending {
-                if attribute.name.elementsEqual("src".utf8) { src = attribute.value }
-                if attribute.name.elementsEqual("srcset".utf8) { hasSrcset = true }
+                if attribute.name.equals("src") { src = attribute.value }
+                if attribute.name.equals("srcset") { hasSrcset = true }
             }
             if src == nil, let value = lazyValue(element, ["data-src", "data-lazy-src", "data-original"]) {
                 let start = scratch.count
@@ -179,7 +183,7 @@ struct SanitizingSink: FragmentSink {
                 if Self.isPixelSized(element) { return false }
             }
         case .a:
-            guard let href = pending.first(where: { $0.name.elementsEqual("href".utf8) }) else {
+            guard let href = pending.first(where: { $0.name.equals("href") }) else {
                 // A named anchor (its id and name prefixed in permissive mode).
                 if policy.permissive { break }
                 unwrap(element)
@@ -188,22 +192,21 @@ struct SanitizingSink: FragmentSink {
             dropIfEmpty = urls.isTracker(scratch[href.value])
             if policy.linkTargets == .forceBlank { addBlankTarget(element) }
         case ElementTag(GUMBO_TAG_AREA):
-            if policy.linkTargets == .forceBlank && pending.contains(where: { $0.name.elementsEqual("href".utf8) }) {
+            if policy.linkTargets == .forceBlank && pending.contains(where: { $0.name.equals("href") }) {
                 addBlankTarget(element)
             }
         case .video, .audio:
-            if !pending.contains(where: { $0.name.elementsEqual("controls".utf8) }) {
+            if !pending.contains(where: { $0.name.equals("controls") }) {
                 pending.append(PendingAttribute(name: Self.staticBuffer("controls"), value: 0..<0))
             }
-        case .unknown where element.name.elementsEqual("dialog".utf8):
+        case .unknown where element.name.equals("dialog"):
             // An open or displayed <dialog> is positioned over the page by the
             // browser's style sheet: keep it closed (display: none).
-            pending.removeAll { $0.name.elementsEqual("open".utf8) || $0.name.elementsEqual("style".utf8) }
+            pending.removeAll { $0.name.equals("open") || $0.name.equals("style") }
         default:
             break
         }
-        if policy.disabledControls.contains(tag) && !pending.contains(where: { $0.name.elementsEqual("disabled".utf8) })
-        {
+        if policy.disabledControls.contains(tag) && !pending.contains(where: { $0.name.equals("disabled") }) {
             pending.append(PendingAttribute(name: Self.staticBuffer("disabled"), value: 0..<0))
         }
         let mark = output.count
@@ -251,7 +254,7 @@ struct SanitizingSink: FragmentSink {
             case .url:
                 let isHref =
                     (element.tag == .a || element.tag == ElementTag(GUMBO_TAG_AREA))
-                    && attribute.name.elementsEqual("href".utf8)
+                    && attribute.name.equals("href")
                 guard urls.append(attribute.value, stripTracking: isHref, to: &scratch) else { continue }
                 // Permissive mode: what fetches from a tracker is dropped, as
                 // tracking pixels are.
@@ -276,7 +279,7 @@ struct SanitizingSink: FragmentSink {
             case .idref:
                 // A map's name is no property of window or document, and
                 // `usemap` (an absolute URL by now) refers to it unprefixed.
-                if element.tag != ElementTag(GUMBO_TAG_MAP) || !attribute.name.elementsEqual("name".utf8) {
+                if element.tag != ElementTag(GUMBO_TAG_MAP) || !attribute.name.equals("name") {
                     Self.appendPrefixed(attribute.value, to: &scratch)
                 } else {
                     scratch.append(contentsOf: attribute.value)
@@ -321,7 +324,7 @@ struct SanitizingSink: FragmentSink {
     /// `target="_blank"`, and `noopener` added to `rel`.
     private mutating func addBlankTarget(_ element: ElementToken) {
         var relTokens: [ArraySlice<UInt8>] = []
-        if let index = pending.firstIndex(where: { $0.name.elementsEqual("rel".utf8) }) {
+        if let index = pending.firstIndex(where: { $0.name.equals("rel") }) {
             relTokens = scratch[pending[index].value].split(whereSeparator: { $0 <= 0x20 })
             pending.remove(at: index)
         }
@@ -362,8 +365,8 @@ struct SanitizingSink: FragmentSink {
         for attribute in element.attributes {
             let name = attribute.name
             guard
-                name.elementsEqual("width".utf8) || name.elementsEqual("height".utf8)
-                    || name.elementsEqual("allowfullscreen".utf8) || name.elementsEqual("title".utf8)
+                name.equals("width") || name.equals("height")
+                    || name.equals("allowfullscreen") || name.equals("title")
             else { continue }
             let start = scratch.count
             scratch.append(contentsOf: attribute.value)
@@ -404,16 +407,27 @@ struct SanitizingSink: FragmentSink {
         }
         guard index > start else { return nil }
         if index < value.count && value[index] == UInt8(ascii: "%") { return nil }
+        // Whole numbers (nearly every width and height) without a String: up to
+        // 15 digits a Double holds them exactly, as Double(_:) would read them.
+        if index - start <= 15 {
+            var number = 0
+            for digit in value[start..<index] {
+                guard digit != 0x2E else {
+                    return Double(String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self))
+                }
+                number = number * 10 + Int(digit - 0x30)
+            }
+            return Double(number)
+        }
         return Double(String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self))
     }
 
     /// Attributes whose URL the browser fetches by itself.
     static func fetches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        for candidate in ["src", "poster", "background", "lowsrc", "dynsrc", "data", "datasrc", "icon", "vrml"]
-        where name.elementsEqual(candidate.utf8) {
-            return true
-        }
-        return false
+        let fetching: [StaticString] = [
+            "src", "poster", "background", "lowsrc", "dynsrc", "data", "datasrc", "icon", "vrml",
+        ]
+        return fetching.contains { name.equals($0) }
     }
 
     /// `value` with ``SanitizerPolicy/idPrefix`` in front, unless it is empty

@@ -19,10 +19,15 @@ struct URLFilter {
         var high = value.count
         while low < high && value[low] <= 0x20 { low += 1 }
         while high > low && value[high - 1] <= 0x20 { high -= 1 }
+        var runStart = low
         for index in low..<high {
             let byte = value[index]
-            if byte != 9 && byte != 10 && byte != 13 { out.append(byte) }
+            if byte == 9 || byte == 10 || byte == 13 {
+                if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index])) }
+                runStart = index + 1
+            }
         }
+        if high > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<high])) }
         switch scheme(out[start...]) {
         case .allowed:
             break
@@ -145,25 +150,18 @@ struct URLFilter {
                 while urlEnd > urlStart && value[urlEnd - 1] == UInt8(ascii: ",") { urlEnd -= 1 }
                 hasDescriptors = false
             }
-            var descriptor: [UInt8] = []
+            let descriptorStart = index
             if hasDescriptors {
                 var depth = 0
-                var pendingSpace = false
                 while index < count {
                     let c = value[index]
                     if c == UInt8(ascii: ",") && depth == 0 { break }
                     if c == UInt8(ascii: "(") { depth += 1 }
                     if c == UInt8(ascii: ")") && depth > 0 { depth -= 1 }
-                    if isSpace(c) {
-                        pendingSpace = !descriptor.isEmpty
-                    } else {
-                        if pendingSpace { descriptor.append(32) }
-                        pendingSpace = false
-                        descriptor.append(c)
-                    }
                     index += 1
                 }
             }
+            let descriptorEnd = index
             guard urlEnd > urlStart else { continue }
             let candidateStart = out.count
             if candidateStart > start { out.append(contentsOf: ", ".utf8) }
@@ -173,16 +171,27 @@ struct URLFilter {
                 out.removeLast(out.count - candidateStart)
                 continue
             }
-            if !descriptor.isEmpty {
-                out.append(32)
-                out.append(contentsOf: descriptor)
+            // The descriptors, after a space, with their whitespace runs as one space.
+            var wroteDescriptor = false
+            var pendingSpace = false
+            for c in value[descriptorStart..<descriptorEnd] {
+                if isSpace(c) {
+                    pendingSpace = wroteDescriptor
+                } else {
+                    if pendingSpace || !wroteDescriptor { out.append(32) }
+                    pendingSpace = false
+                    wroteDescriptor = true
+                    out.append(c)
+                }
             }
         }
         return out.count > start
     }
 
-    /// The lowercase host and the path of the absolute URL in `url`.
-    static func hostAndPath(_ url: ArraySlice<UInt8>) -> (host: ArraySlice<UInt8>, path: ArraySlice<UInt8>)? {
+    /// The host (as written: compare it ignoring ASCII case) of the absolute URL
+    /// in `url`, and what follows the authority (path, query and fragment: the
+    /// path ends at the first `?` or `#`, which only a match needs to know).
+    static func hostAndRest(_ url: ArraySlice<UInt8>) -> (host: ArraySlice<UInt8>, rest: ArraySlice<UInt8>)? {
         guard let colon = url.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         var index = colon + 1
         var slashes = 0
@@ -205,17 +214,12 @@ struct URLFilter {
             authority = authority[..<portColon]
         }
         while authority.last == UInt8(ascii: ".") { authority = authority.dropLast() }
-        let host = ArraySlice(authority.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
-        var pathEnd = index
-        while pathEnd < url.endIndex && url[pathEnd] != UInt8(ascii: "?") && url[pathEnd] != UInt8(ascii: "#") {
-            pathEnd += 1
-        }
-        return (host, url[index..<pathEnd])
+        return (authority, url[index...])
     }
 
     func isTracker(_ url: ArraySlice<UInt8>) -> Bool {
-        guard !policy.trackers.isEmpty, let (host, path) = Self.hostAndPath(url) else { return false }
-        return policy.trackers.contains { $0.matches(host: host, path: path) }
+        guard !policy.trackers.isEmpty, let (host, rest) = Self.hostAndRest(url) else { return false }
+        return policy.trackers.contains { $0.matches(host: host, rest: rest) }
     }
 
     func isAllowedFrame(_ url: ArraySlice<UInt8>) -> Bool {
@@ -224,7 +228,7 @@ struct URLFilter {
             url[..<colon].lazy.map({ $0 | 0x20 }).elementsEqual("https".utf8)
                 || url[..<colon].lazy.map({ $0 | 0x20 }).elementsEqual("http".utf8)
         else { return false }
-        guard let (host, path) = Self.hostAndPath(url) else { return false }
-        return policy.iframeHosts.contains { $0.matches(host: host, path: path) }
+        guard let (host, rest) = Self.hostAndRest(url) else { return false }
+        return policy.iframeHosts.contains { $0.matches(host: host, rest: rest) }
     }
 }

@@ -55,6 +55,37 @@ struct TextAndImageTests {
         #expect(sanitizer.plainText(html: "👍🏽 👍🏽 👍🏽", limit: 3) == "👍🏽 👍🏽…")
     }
 
+    /// The cut works on bytes where every character up to it is one scalar that
+    /// no grapheme rule joins to another; around marks, joiners, variation
+    /// selectors, Hangul and canonically equivalent punctuation (U+037E is `;`)
+    /// it must still cut where Characters say.
+    @Test(arguments: [
+        "e\u{301}e\u{301} cafe\u{301}, x\u{301}", "a\u{200D}b c\u{200D}", "©\u{FE0F} ok ©", "x\u{37E} y;",
+        "👍🏽 a b 👍🏽", "한국어 텍스트 조각", "abc\u{308} d", "— “quoted” … €5, done: yes", "a,b;c:d e",
+        "ab\u{20DD} cd", "\u{2027}x\u{2060}y z", "aa\u{300}a bb", "ǅ ß ÿ, Ā ɐ ʰ˥",
+    ])
+    func cutCountsCharactersAtEveryLimit(text: String) {
+        for limit in 1...(text.unicodeScalars.count + 2) {
+            #expect(sanitizer.plainText(html: text, limit: limit) == Self.characterCut(text, limit: limit))
+        }
+    }
+
+    /// The cut as ``HTMLSanitizer/plainText(html:limit:)`` documents it, on Characters.
+    static func characterCut(_ text: String, limit: Int) -> String {
+        guard text.count > limit else { return text }
+        let prefix = Array(text.prefix(limit))
+        var cutAt = prefix.count
+        if text[text.index(text.startIndex, offsetBy: limit)] != " " {
+            if let space = prefix.lastIndex(of: " ") { cutAt = space }
+        }
+        var result = prefix[..<cutAt]
+        while let last = result.last, last == " " || last == "," || last == ";" || last == ":" {
+            result = result.dropLast()
+        }
+        if result.isEmpty { result = prefix[...] }
+        return String(result) + "…"
+    }
+
     @Test func defaultLimitIs300() {
         let text = sanitizer.plainText(html: String(repeating: "word ", count: 200))
         #expect(text.hasSuffix("…"))
