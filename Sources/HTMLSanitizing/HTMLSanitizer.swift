@@ -67,24 +67,16 @@ public struct HTMLSanitizer: Sendable {
     /// within them (mid-word only if the first word alone is longer) and "…" is
     /// appended; never otherwise. A `limit` of 0 or less gives "".
     public func plainText(html: String, limit: Int = 300) -> String {
-        guard limit > 0 else { return "" }
-        var sink = PlainTextSink(
-            policy: policy, scalarLimit: limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64)
         var html = html
-        _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
-        return Self.cut(utf8: sink.output, limit: limit)
+        return html.withUTF8 { plainText(wellFormed: $0, limit: limit) }
     }
 
     /// The absolute URL of the first `<img>` in `html` that the sanitizer keeps
     /// and that is not a tracking pixel (`src`, else a lazy-loading `data-src`,
     /// else the first `srcset` candidate); nil when there is none.
     public func firstImage(html: String, resolve: (String) -> String? = { $0 }) -> String? {
-        withoutActuallyEscaping(resolve) { resolve in
-            var sink = FirstImageSink(policy: policy, urls: URLFilter(policy: policy, resolve: resolve))
-            var html = html
-            _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
-            return sink.result
-        }
+        var html = html
+        return html.withUTF8 { firstImage(wellFormed: $0, resolve: resolve) }
     }
 
     /// `sanitized` made into one CommonMark HTML block, so that Markdown never
@@ -178,10 +170,17 @@ public struct HTMLSanitizer: Sendable {
     /// The sanitized bytes; nil only when `engine` is ``FragmentEngine/fastOnly``
     /// and the fast reader gave up.
     func sanitizedBytes(_ html: String, engine: FragmentEngine, resolve: (String) -> String?) -> [UInt8]? {
+        var html = html
+        return html.withUTF8 { sanitizedBytes(utf8: $0, engine: engine, resolve: resolve) }
+    }
+
+    /// ``sanitizedBytes(_:engine:resolve:)`` of well-formed UTF-8.
+    func sanitizedBytes(utf8 html: UnsafeBufferPointer<UInt8>, engine: FragmentEngine, resolve: (String) -> String?)
+        -> [UInt8]?
+    {
         withoutActuallyEscaping(resolve) { resolve in
             let urls = URLFilter(policy: policy, resolve: resolve)
-            var html = html
-            guard let first = html.withUTF8({ pass($0, engine: engine, urls: urls) }) else { return nil }
+            guard let first = pass(html, engine: engine, urls: urls) else { return nil }
             var output = first.output
             let verify = first.verify
             // Unwrapping or gumbo's repairs can leave a tree that reads back

@@ -77,26 +77,27 @@ public struct EntryProcessor: Sendable {
         var entry: ProcessedEntry
         /// Whether the key is the publisher's guid.
         var keyIsGUID: Bool
-        /// The raw summary, for the `content` filter field.
-        var summary: String?
+        /// The raw summary (UTF-8), for the `content` filter field.
+        var summary: [UInt8]?
     }
 
     func candidate(_ entry: Entry, feedURL: String, fetchedAt: Date) -> Candidate {
         let base = nonEmpty(entry.contentBase) ?? nonEmpty(entry.link) ?? feedURL
         let resolve: (String) -> String? = { URLResolver.resolve($0, against: base) }
-        let content = nonBlank(entry.content)
-        let summary = nonBlank(entry.summary)
+        // The HTML stays UTF-8 bytes as parsed: the sanitizer reads bytes.
+        let content = nonBlank(entry.contentUTF8)
+        let summary = nonBlank(entry.summaryUTF8)
         let bodySource = content ?? summary
-        let body = bodySource.map { sanitizer.hugoSafeBody($0, resolve: resolve) } ?? ""
+        let body = bodySource.map { sanitizer.hugoSafeBody(utf8: $0, resolve: resolve) } ?? ""
 
-        var description = summary.map { sanitizer.plainText(html: $0, limit: options.descriptionLimit) } ?? ""
+        var description = summary.map { sanitizer.plainText(utf8: $0, limit: options.descriptionLimit) } ?? ""
         if description.isEmpty, let content {
-            description = sanitizer.plainText(html: content, limit: options.descriptionLimit)
+            description = sanitizer.plainText(utf8: content, limit: options.descriptionLimit)
         }
         let title = Self.collapseWhitespace(entry.title ?? "")
         var image = nonEmpty(entry.image)
-        if image == nil, let content { image = sanitizer.firstImage(html: content, resolve: resolve) }
-        if image == nil, let summary { image = sanitizer.firstImage(html: summary, resolve: resolve) }
+        if image == nil, let content { image = sanitizer.firstImage(utf8: content, resolve: resolve) }
+        if image == nil, let summary { image = sanitizer.firstImage(utf8: summary, resolve: resolve) }
         let link = nonEmpty(entry.link.map(Self.trimmed))
         let declared = entry.published ?? entry.updated
         let updated = entry.updated.map { min($0, fetchedAt) }
@@ -218,7 +219,7 @@ public struct EntryProcessor: Sendable {
             return entry.categories
         case .content:
             var texts = [sanitizer.plainText(html: entry.body, limit: Int.max)]
-            if let summary = candidate.summary { texts.append(sanitizer.plainText(html: summary, limit: Int.max)) }
+            if let summary = candidate.summary { texts.append(sanitizer.plainText(utf8: summary, limit: Int.max)) }
             return texts
         }
     }
@@ -276,8 +277,11 @@ private func nonEmpty(_ string: String?) -> String? {
     return string
 }
 
-/// `html` unless it holds only whitespace.
-private func nonBlank(_ html: String?) -> String? {
-    guard let html, html.contains(where: { !$0.isWhitespace }) else { return nil }
-    return html
+/// `html` unless it holds only white space.
+private func nonBlank(_ html: [UInt8]?) -> [UInt8]? {
+    guard let html else { return nil }
+    // HTML nearly always starts with a tag: the first byte past ASCII white space decides.
+    guard let first = html.firstIndex(where: { !($0 == 0x20 || (0x09...0x0D).contains($0)) }) else { return nil }
+    if html[first] < 0x80 { return html }
+    return String(decoding: html[first...], as: UTF8.self).contains(where: { !$0.isWhitespace }) ? html : nil
 }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import HTMLSanitizing
+
+@Suite("Entry points taking UTF-8 bytes")
+struct UTF8InputTests {
+    let sanitizer = HTMLSanitizer()
+
+    /// Each byte entry point against its String form on the same input.
+    func expectSame(_ bytes: [UInt8], _ note: @autoclosure () -> String) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let resolve: (String) -> String? = {
+            URL(string: $0, relativeTo: URL(string: "https://base.test/a/"))?.absoluteString
+        }
+        #expect(
+            sanitizer.hugoSafeBody(utf8: bytes, resolve: resolve) == sanitizer.hugoSafeBody(text, resolve: resolve),
+            "\(note())")
+        #expect(
+            sanitizer.plainText(utf8: bytes, limit: 120) == sanitizer.plainText(html: text, limit: 120), "\(note())")
+        #expect(
+            sanitizer.firstImage(utf8: bytes, resolve: resolve) == sanitizer.firstImage(html: text, resolve: resolve),
+            "\(note())")
+    }
+
+    @Test("Well-formed markup: the seed corpus and generated fragments give what their Strings give")
+    func wellFormed() throws {
+        var rng = SplitMix64(state: 0xB17E5)
+        for _ in 0..<400 {
+            let html =
+                rng.below(2) == 0
+                ? MarkupGenerator.wellNested(&rng) : MarkupGenerator.fragment(&rng, size: 5 + rng.below(50))
+            expectSame(Array(html.utf8), html)
+        }
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus")
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path)
+        #expect(files.count >= 20)
+        for name in files {
+            expectSame(Array(try Data(contentsOf: corpus.appendingPathComponent(name))), name)
+        }
+    }
+
+    @Test("Ill-formed UTF-8 is repaired first, as the String form's decoding repairs it")
+    func illFormed() {
+        var rng = SplitMix64(state: 0xBAD)
+        let bad: [[UInt8]] = [
+            [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0x80],
+        ]
+        for _ in 0..<400 {
+            var bytes = Array(MarkupGenerator.fragment(&rng, size: 3 + rng.below(30)).utf8)
+            for _ in 0...rng.below(3) {
+                bytes.insert(contentsOf: rng.pick(bad), at: rng.below(bytes.count + 1))
+            }
+            expectSame(bytes, "\(bytes)")
+        }
+        #expect(sanitizer.plainText(utf8: [0x3C, 0x70, 0x3E, 0xFF, 0x61]) == "\u{FFFD}a")
+    }
+}
