@@ -390,10 +390,10 @@ public final class SQLiteFeedStore: FeedStore {
         if let canonicalLink = entry.canonicalLink {
             let select = try BoundStatement(
                 db,
+                // min(id), not ORDER BY id LIMIT 1, which sorts in a temporary b-tree.
                 sql: """
-                    SELECT id FROM entries
+                    SELECT min(id) FROM entries
                     WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
-                    ORDER BY id LIMIT 1
                     """)
             select.bind(canonicalLink, at: 1)
             select.bind(feedID, at: 2)
