@@ -1,4 +1,5 @@
 import Foundation
+import TidingsModel
 
 /// Renders a `HugoPage` as the bytes of a content file: YAML front matter in a fixed
 /// field order between `---` lines, then the body verbatim and one newline.
@@ -196,23 +197,16 @@ struct CalendarParts {
         if seconds.isFinite, abs(seconds) < 1e13 {
             let local = Int64(seconds) + Int64(timeZone.secondsFromGMT(for: date))
             if local >= Self.gregorianStart {
-                // Days since 1970-01-01 to a proleptic Gregorian date (the civil-from-days
-                // algorithm of Howard Hinnant's date library, as arithmetic facts go).
                 var days = local / 86_400
                 var time = local % 86_400
                 if time < 0 {
                     time += 86_400
                     days -= 1
                 }
-                let shifted = days + 719_468
-                let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-                let dayOfEra = shifted - era * 146_097
-                let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-                let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-                let monthIndex = (5 * dayOfYear + 2) / 153
-                day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-                month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-                year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+                let civil = CivilDate(daysSince1970: days)
+                year = Int(civil.year)
+                month = Int(civil.month)
+                day = Int(civil.day)
                 hour = Int(time / 3600)
                 minute = Int(time % 3600 / 60)
                 second = Int(time % 60)
