@@ -197,13 +197,7 @@ struct CalendarParts {
         if seconds.isFinite, abs(seconds) < 1e13 {
             let local = Int64(seconds) + Int64(timeZone.secondsFromGMT(for: date))
             if local >= Self.gregorianStart {
-                var days = local / 86_400
-                var time = local % 86_400
-                if time < 0 {
-                    time += 86_400
-                    days -= 1
-                }
-                let civil = CivilDate(daysSince1970: days)
+                let (civil, time) = CivilDate.split(secondsSince1970: local)
                 year = Int(civil.year)
                 month = Int(civil.month)
                 day = Int(civil.day)

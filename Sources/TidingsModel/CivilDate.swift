@@ -20,4 +20,16 @@ public struct CivilDate: Sendable, Hashable {
         month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
+
+    /// The day and the second of that day (0–86,399) of a count of seconds since
+    /// 1970-01-01T00:00:00 (negative: before it).
+    public static func split(secondsSince1970 seconds: Int64) -> (date: CivilDate, secondOfDay: Int64) {
+        var days = seconds / 86_400
+        var rest = seconds % 86_400
+        if rest < 0 {
+            rest += 86_400
+            days -= 1
+        }
+        return (CivilDate(daysSince1970: days), rest)
+    }
 }

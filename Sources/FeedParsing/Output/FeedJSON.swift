@@ -152,14 +152,7 @@ struct JSONWriter {
 public enum RFC3339 {
     /// `date` as an RFC 3339 UTC timestamp.
     public static func format(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        var days = seconds / 86400
-        var rest = seconds % 86400
-        if rest < 0 {
-            rest += 86400
-            days -= 1
-        }
-        let civil = CivilDate(daysSince1970: days)
+        let (civil, rest) = CivilDate.split(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)))
         let (year, month, day) = (civil.year, civil.month, civil.day)
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
