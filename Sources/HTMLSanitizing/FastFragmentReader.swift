@@ -216,6 +216,9 @@ struct FastFragmentReader {
         var descend = false
         if skipFrom < 0 {
             attributes.removeAll(keepingCapacity: true)
+            if attributes.capacity < attributeRanges.count {
+                attributes.reserveCapacity(max(16, attributeRanges.count))
+            }
             descend = tagBytes.withUnsafeBufferPointer { bytes in
                 for range in attributeRanges {
                     attributes.append(
@@ -241,6 +244,7 @@ struct FastFragmentReader {
             element.nameCount = nameCount
         }
         if skipFrom < 0 && !descend { skipFrom = stack.count }
+        if stack.capacity == 0 { stack.reserveCapacity(32) }
         stack.append(element)
         if tag == ElementTag(GUMBO_TAG_P) { openParagraphs += 1 }
         if tag == .a { openAnchors += 1 }
@@ -546,6 +550,7 @@ struct FastFragmentReader {
             if duplicate {
                 tagBytes.removeLast(tagBytes.count - nameStart)
             } else {
+                if attributeRanges.capacity == 0 { attributeRanges.reserveCapacity(16) }
                 attributeRanges.append((nameRange, valueRange))
             }
         }
