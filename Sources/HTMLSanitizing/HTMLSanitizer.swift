@@ -68,8 +68,11 @@ public struct HTMLSanitizer: Sendable {
     /// appended; never otherwise. A `limit` of 0 or less gives "".
     public func plainText(html: String, limit: Int = 300) -> String {
         guard limit > 0 else { return "" }
-        var sink = PlainTextSink(
-            policy: policy, scalarLimit: limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64)
+        let scalarLimit = limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64
+        // The text is rarely longer than the markup, nor than the scalars kept
+        // (at most four bytes each): one allocation instead of a doubling series.
+        let capacity = min(html.utf8.count, scalarLimit > Int.max / 4 ? Int.max : scalarLimit * 4 + 4, 1 << 16)
+        var sink = PlainTextSink(policy: policy, scalarLimit: scalarLimit, capacity: capacity)
         var html = html
         _ = html.withUTF8 { FragmentReader.read($0, into: &sink) }
         return Self.cut(utf8: sink.output, limit: limit)
@@ -255,6 +258,12 @@ public struct HTMLSanitizer: Sendable {
         var prefixEnd = bytes.count
         while index < bytes.count && scalars <= limit + 1 {
             let byte = bytes[index]
+            if byte < 0x80 && byte != 13 {
+                if scalars == limit { prefixEnd = index }
+                scalars += 1
+                index += 1
+                continue
+            }
             let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
             guard byte < 0x80 || byte >= 0xC0, index + length <= bytes.count else { return nil }
             var scalar = UInt32(byte)
