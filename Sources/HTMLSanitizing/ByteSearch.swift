@@ -48,6 +48,23 @@ enum ByteSearch {
         return count
     }
 
+    /// The index of the first byte below `limit` (at most 0x80) in
+    /// `bytes[start..<end]`, or `end`; eight bytes at a time.
+    static func firstByte(below limit: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int
+    {
+        guard let base = bytes.baseAddress else { return end }
+        let limits = ones &* UInt64(limit)
+        var index = start
+        while index &+ 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let marks = (word &- limits) & ~word & ones &* 0x80
+            if marks != 0 { return index &+ marks.trailingZeroBitCount &>> 3 }
+            index &+= 8
+        }
+        while index < end && base[index] >= limit { index &+= 1 }
+        return index
+    }
+
     private static let ones: UInt64 = 0x0101_0101_0101_0101
 
     /// The high bit of each zero byte of `word` (and maybe of bytes above one).

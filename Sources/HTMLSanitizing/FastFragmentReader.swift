@@ -216,6 +216,9 @@ struct FastFragmentReader {
         var descend = false
         if skipFrom < 0 {
             attributes.removeAll(keepingCapacity: true)
+            if attributes.capacity < attributeRanges.count {
+                attributes.reserveCapacity(max(16, attributeRanges.count))
+            }
             descend = tagBytes.withUnsafeBufferPointer { bytes in
                 for range in attributeRanges {
                     attributes.append(
@@ -241,6 +244,7 @@ struct FastFragmentReader {
             element.nameCount = nameCount
         }
         if skipFrom < 0 && !descend { skipFrom = stack.count }
+        if stack.capacity == 0 { stack.reserveCapacity(32) }
         stack.append(element)
         if tag == ElementTag(GUMBO_TAG_P) { openParagraphs += 1 }
         if tag == .a { openAnchors += 1 }
@@ -546,6 +550,7 @@ struct FastFragmentReader {
             if duplicate {
                 tagBytes.removeLast(tagBytes.count - nameStart)
             } else {
+                if attributeRanges.capacity == 0 { attributeRanges.reserveCapacity(16) }
                 attributeRanges.append((nameRange, valueRange))
             }
         }
@@ -553,22 +558,43 @@ struct FastFragmentReader {
 
     private mutating func readEndTag<Sink: FragmentSink>(_ sink: inout Sink) -> Bool {
         index += 2
-        guard let nameCount = readTagName() else { return false }
-        while index < input.count && Self.isSpace(input[index]) { index += 1 }
-        guard index < input.count, input[index] == UInt8(ascii: ">") else { return false }
+        // The name is read where it lies when it is lowercase (nearly always),
+        // else lowercased into `tagBytes` as readTagName does.
+        let count = input.count
+        let nameStart = index
+        var hasUppercase = false
+        while index < count {
+            let c = input[index]
+            if Self.isSpace(c) || c == UInt8(ascii: "/") || c == UInt8(ascii: ">") { break }
+            guard Self.isAlnum(c) || c == UInt8(ascii: "-") else { return false }
+            if c <= 0x5A && c >= 0x41 { hasUppercase = true }
+            index += 1
+        }
+        guard index < count else { return false }
+        let nameEnd = index
+        if hasUppercase {
+            tagBytes.removeAll(keepingCapacity: true)
+            appendName(from: nameStart, lowercasing: true)
+        }
+        while index < count && Self.isSpace(input[index]) { index += 1 }
+        guard index < count, input[index] == UInt8(ascii: ">") else { return false }
         index += 1
         guard let top = stack.last else { return false }
-        let tag = tagBytes.withUnsafeBufferPointer {
-            ElementTag.lookup(UnsafeBufferPointer(rebasing: $0[0..<nameCount]))
-        }
-        guard tag == top.tag else { return false }
-        if tag == .unknown {
-            guard top.nameCount == nameCount, names[top.nameStart...].elementsEqual(tagBytes[0..<nameCount]) else {
-                return false
-            }
-        }
+        let isTop =
+            hasUppercase
+            ? tagBytes.withUnsafeBufferPointer { Self.closes(top, name: $0, names: names) }
+            : Self.closes(top, name: UnsafeBufferPointer(rebasing: input[nameStart..<nameEnd]), names: names)
+        guard isTop else { return false }
         pop(&sink)
         return true
+    }
+
+    /// Whether an end tag named `name` (lowercase) closes `top`.
+    @inline(__always)
+    private static func closes(_ top: OpenElement, name: UnsafeBufferPointer<UInt8>, names: [UInt8]) -> Bool {
+        let tag = ElementTag.lookup(name)
+        guard tag == top.tag else { return false }
+        return tag != .unknown || (top.nameCount == name.count && names[top.nameStart...].elementsEqual(name))
     }
 
     // MARK: Character references

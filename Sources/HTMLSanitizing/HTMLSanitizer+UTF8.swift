@@ -35,7 +35,11 @@ extension HTMLSanitizer {
 
     func plainText(wellFormed html: UnsafeBufferPointer<UInt8>, limit: Int) -> String {
         guard limit > 0 else { return "" }
-        var sink = PlainTextSink(policy: policy, scalarLimit: limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64)
+        let scalarLimit = limit > Int.max / 8 ? Int.max - 1 : limit * 4 + 64
+        // The text is rarely longer than the markup, nor than the scalars kept
+        // (at most four bytes each): one allocation instead of a doubling series.
+        let capacity = min(html.count, scalarLimit > Int.max / 4 ? Int.max : scalarLimit * 4 + 4, 1 << 16)
+        var sink = PlainTextSink(policy: policy, scalarLimit: scalarLimit, capacity: capacity)
         _ = FragmentReader.read(html, into: &sink)
         return Self.cut(utf8: sink.output, limit: limit)
     }

@@ -254,6 +254,12 @@ public struct HTMLSanitizer: Sendable {
         var prefixEnd = bytes.count
         while index < bytes.count && scalars <= limit + 1 {
             let byte = bytes[index]
+            if byte < 0x80 && byte != 13 {
+                if scalars == limit { prefixEnd = index }
+                scalars += 1
+                index += 1
+                continue
+            }
             let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
             guard byte < 0x80 || byte >= 0xC0, index + length <= bytes.count else { return nil }
             var scalar = UInt32(byte)
@@ -270,17 +276,25 @@ public struct HTMLSanitizer: Sendable {
     }
 
     /// Scalars that form a character alone whatever surrounds them, as long as
-    /// their neighbours are such scalars too: below U+0300 (where no combining
-    /// mark, prepended or spacing mark, joiner, Hangul jamo or regional indicator
-    /// lies) except CR, which joins a following LF; general punctuation without
-    /// its format controls and joiners (U+2010–U+2027, U+2030–U+205E); currency
-    /// signs (U+20A0–U+20CF, before the combining marks for symbols).
+    /// their neighbours are such scalars too: no combining or spacing mark,
+    /// prepended mark, joiner, variation selector, Hangul jamo or regional
+    /// indicator, no CR (which joins a following LF), and nothing canonically
+    /// equivalent to a space, `,`, `;` or `:` but those characters themselves
+    /// (U+037E is `;`). Latin up to U+02FF; Greek; Cyrillic without its
+    /// combining marks; general punctuation without its controls and joiners;
+    /// currency signs; CJK punctuation, kana, ideographs, Hangul syllables and
+    /// fullwidth ASCII.
     @inline(__always)
     static func isSingleScalarCharacter(_ scalar: UInt32) -> Bool {
-        scalar < 0x300
-            ? scalar != 13
-            : (0x2010...0x2027).contains(scalar) || (0x2030...0x205E).contains(scalar)
-                || (0x20A0...0x20CF).contains(scalar)
+        switch scalar {
+        case 0..<0x300: return scalar != 13
+        case 0x370...0x3FF: return scalar != 0x37E
+        case 0x400...0x482, 0x48A...0x52F: return true
+        case 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20CF: return true
+        case 0x3001...0x3029, 0x3041...0x3096, 0x30A1...0x30FF: return true
+        case 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xFF01...0xFF5E: return true
+        default: return false
+        }
     }
 
     /// `text` cut to `limit` characters at a word boundary, with "…" when cut.

@@ -10,9 +10,11 @@ struct PlainTextSink: FragmentSink {
     private var scalarCount = 0
     private var blocks: [Bool] = []
 
-    init(policy: SanitizerPolicy, scalarLimit: Int) {
+    /// `capacity`: the output's expected size (it grows past it if need be).
+    init(policy: SanitizerPolicy, scalarLimit: Int, capacity: Int = 0) {
         self.policy = policy
         self.scalarLimit = scalarLimit
+        output.reserveCapacity(capacity)
     }
 
     var isFinished: Bool { scalarCount > scalarLimit }

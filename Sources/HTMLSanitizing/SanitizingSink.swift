@@ -48,6 +48,12 @@ struct SanitizingSink: FragmentSink {
         self.policy = policy
         self.urls = urls
         output.reserveCapacity(capacity)
+        // Room for what a typical body needs, so that these grow once at most
+        // rather than doubling up from nothing in every body.
+        frames.reserveCapacity(32)
+        writtenTags.reserveCapacity(32)
+        pending.reserveCapacity(16)
+        scratch.reserveCapacity(512)
     }
 
     mutating func restart() {

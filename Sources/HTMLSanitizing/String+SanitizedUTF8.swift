@@ -33,7 +33,13 @@ struct UTF8Check {
         let high: UInt64 = 0x8080_8080_8080_8080
         var index = 0
         while index < count {
-            while index &+ 8 <= count && UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & high == 0 {
+            while index &+ 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                guard word & high == 0 else {
+                    // Straight to the first non-ASCII byte of the word.
+                    index &+= (word & high).trailingZeroBitCount &>> 3
+                    break
+                }
                 index &+= 8
             }
             guard index < count else { return }

@@ -20,12 +20,17 @@ struct URLFilter {
         while low < high && value[low] <= 0x20 { low += 1 }
         while high > low && value[high - 1] <= 0x20 { high -= 1 }
         var runStart = low
-        for index in low..<high {
+        var index = low
+        while true {
+            // Tab, LF and CR are the only bytes below 14 that matter here.
+            index = ByteSearch.firstByte(below: 14, in: value, from: index, to: high)
+            guard index < high else { break }
             let byte = value[index]
             if byte == 9 || byte == 10 || byte == 13 {
                 if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index])) }
                 runStart = index + 1
             }
+            index += 1
         }
         if high > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<high])) }
         switch scheme(out[start...]) {

@@ -63,6 +63,8 @@ struct TextAndImageTests {
         "e\u{301}e\u{301} cafe\u{301}, x\u{301}", "a\u{200D}b c\u{200D}", "©\u{FE0F} ok ©", "x\u{37E} y;",
         "👍🏽 a b 👍🏽", "한국어 텍스트 조각", "abc\u{308} d", "— “quoted” … €5, done: yes", "a,b;c:d e",
         "ab\u{20DD} cd", "\u{2027}x\u{2060}y z", "aa\u{300}a bb", "ǅ ß ÿ, Ā ɐ ʰ˥",
+        "Привет мир, как дела? а\u{483}б в", "Ά ΐ; Ω\u{37E} ω\u{342}", "日本語の文章、です。か\u{3099}き ok",
+        "\u{1100}한 글 가\u{11A8}나", "ＡＢ，ＣＤ： ｅｆ\u{FF9E}ｇ", "\u{302A}々〆 〇\u{302E}〡",
     ])
     func cutCountsCharactersAtEveryLimit(text: String) {
         for limit in 1...(text.unicodeScalars.count + 2) {
