@@ -31,15 +31,16 @@ struct Tidings: AsyncParsableCommand {
 /// in system CPU on the benchmark corpus. Buffers under 2 MiB come from the heap,
 /// and up to 4 MiB of free heap is kept rather than trimmed.
 ///
-/// All threads share one heap (glibc gives each thread its own arena by default, up
-/// to sixteen on two cores). Measured on a first sync of 10,000 feeds: the arenas ended
-/// with 57 MB of heap for 12.5 MB in use, each arena's free space scattered between
-/// the live blocks of its own threads, and peak memory kept rising through the run
-/// (106 MB, against 88 MB for 1,000 feeds). With one heap, memory freed by any
-/// thread serves all: 88 MB for 10,000 feeds and 79 MB for 1,000, for about 2% more CPU.
+/// At most two malloc arenas per core (glibc's default allows eight per core, and each
+/// thread of libdispatch's changing pool could end up with its own). Measured on a
+/// first sync of 10,000 feeds: twelve arenas ended with 57 MB of heap for 12.5 MB in
+/// use, each one's free space scattered between the live blocks of its own threads,
+/// and peak memory rose through the run (106 MB, against 88 MB for 1,000 feeds). One
+/// arena for all fixed that (88 vs 79 MB) but made threads queue for its lock: the
+/// first sync took 15% longer. With two per core: 95 vs 82 MB, at full speed.
 func tuneAllocator() {
     #if canImport(Glibc)
-        _ = mallopt(M_ARENA_MAX, 1)
+        _ = mallopt(M_ARENA_MAX, Int32(2 * max(1, ProcessInfo.processInfo.activeProcessorCount)))
         _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
     #endif
