@@ -47,11 +47,18 @@ public struct EntryPublisher: Sendable {
     ///
     /// `reservedNow` are entries whose path was reserved as they were stored (see
     /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new.
+    ///
+    /// `stubs` are the pending publications when the caller has them already (an
+    /// upsert can list them); `filesWritten` runs once the files are on disk, before
+    /// the store records them.
     public func publishPending(
-        feeds: [FeedRecord], feedID: Int64?, fresh: [ProcessedEntry] = [], reservedNow: Set<Int64> = []
+        feeds: [FeedRecord], feedID: Int64?, fresh: [ProcessedEntry] = [], reservedNow: Set<Int64> = [],
+        stubs: [PendingPublication]? = nil, filesWritten: () async -> Void = {}
     ) async throws -> Result {
         let byID = Dictionary(feeds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let pending = try await pendingEntries(feedID: feedID, fresh: fresh).filter { byID[$0.feedID] != nil }
+        let pending = try await pendingEntries(feedID: feedID, fresh: fresh, stubs: stubs).filter {
+            byID[$0.feedID] != nil
+        }
         if pending.isEmpty { return Result() }
         let paths = try await reservePaths(for: pending, feeds: byID)
         var result = Result()
@@ -75,16 +82,20 @@ public struct EntryPublisher: Sendable {
         }
         // The files reach the disk before the store says they are there.
         if result.filesWritten > 0 { try folder.synchronize() }
+        await filesWritten()
         try await store.markPublished(published)
         return result
     }
 
     /// The pending entries, taking the content of those just stored from `fresh`
     /// (same key, same hash) and reading only the others back from the store.
-    private func pendingEntries(feedID: Int64?, fresh: [ProcessedEntry]) async throws -> [StoredEntry] {
-        if fresh.isEmpty { return try await store.pendingPublications(feedID: feedID) }
+    private func pendingEntries(feedID: Int64?, fresh: [ProcessedEntry], stubs known: [PendingPublication]?)
+        async throws -> [StoredEntry]
+    {
+        if fresh.isEmpty && known == nil { return try await store.pendingPublications(feedID: feedID) }
         let byKey = Dictionary(fresh.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
-        let stubs = try await store.pendingPublicationStubs(feedID: feedID)
+        let stubs: [PendingPublication]
+        if let known { stubs = known } else { stubs = try await store.pendingPublicationStubs(feedID: feedID) }
         var entries: [StoredEntry] = []
         entries.reserveCapacity(stubs.count)
         var missing: [Int64] = []

@@ -108,11 +108,18 @@ public struct FeedRefresher: Sendable {
     public func refresh(_ feed: FeedRecord, logger: Logger) async throws -> FeedRefreshReport {
         let holdsGate = Flag()
         do {
-            let report = try await run(feed, logger: logger) {
-                guard let processingGate else { return }
-                try await processingGate.acquire(Self.gateKey)
-                holdsGate.value = true
-            }
+            let report = try await run(
+                feed, logger: logger,
+                enterGate: {
+                    guard let processingGate else { return }
+                    try await processingGate.acquire(Self.gateKey)
+                    holdsGate.value = true
+                },
+                leaveGate: {
+                    guard holdsGate.value else { return }
+                    holdsGate.value = false
+                    await processingGate?.release(Self.gateKey)
+                })
             if holdsGate.value { await processingGate?.release(Self.gateKey) }
             return report
         } catch {
@@ -129,9 +136,9 @@ public struct FeedRefresher: Sendable {
 
     /// The refresh; `enterGate` is called once a document has arrived, before the
     /// CPU- and memory-heavy part (parse, process, store, publish).
-    private func run(_ feed: FeedRecord, logger: Logger, enterGate: () async throws -> Void) async throws
-        -> FeedRefreshReport
-    {
+    private func run(
+        _ feed: FeedRecord, logger: Logger, enterGate: () async throws -> Void, leaveGate: () async -> Void
+    ) async throws -> FeedRefreshReport {
         var logger = logger
         logger[metadataKey: "feed.url"] = "\(feed.subscription.url)"
         let started = now()
@@ -141,6 +148,7 @@ public struct FeedRefresher: Sendable {
         var stored: [ProcessedEntry] = []
         var reservedNow: Set<Int64> = []
         var stateStored = false
+        var pendingStubs: [PendingPublication]?
 
         let request = FetchRequest(
             url: state.fetchURL, etag: state.etag, lastModified: state.lastModified,
@@ -195,10 +203,11 @@ public struct FeedRefresher: Sendable {
                 // crash in between would leave them to turn the next fetch into a 304.
                 let upserted = try await store.upsert(
                     entries: processed.entries, feedID: feed.id, at: started, proposedPaths: proposals,
-                    state: state)
+                    state: state, listingPending: true)
                 stateStored = true
                 stored = processed.entries
                 reservedNow = upserted.reserved
+                pendingStubs = upserted.pending
                 report.inserted = upserted.inserted
                 report.changed = upserted.changed
                 report.duplicates = upserted.duplicates
@@ -221,8 +230,11 @@ public struct FeedRefresher: Sendable {
 
         var current = feed
         current.state = state
+        // Once the files are written the document's memory is done with: recording
+        // them, and retention, happen outside the processing gate.
         let published = try await publisher.publishPending(
-            feeds: [current], feedID: feed.id, fresh: stored, reservedNow: reservedNow)
+            feeds: [current], feedID: feed.id, fresh: stored, reservedNow: reservedNow, stubs: pendingStubs,
+            filesWritten: leaveGate)
         report.filesWritten = published.filesWritten
         report.filesRemoved = try await publisher.applyRetention(to: current, now: started)
         return report

@@ -170,18 +170,23 @@ public struct UpsertResult: Sendable, Hashable {
     /// New entries recorded as duplicates of an entry of another feed (by canonical link).
     public var duplicates: Int
     /// New entries that now hold the path proposed for them (see
-    /// ``FeedStore/upsert(entries:feedID:at:proposedPaths:)``), by id.
+    /// ``FeedStore/upsert(entries:feedID:at:proposedPaths:state:listingPending:)``), by id.
     public var reserved: Set<Int64>
+    /// When asked for: the feed's pending publications once the entries are stored,
+    /// as ``FeedStore/pendingPublicationStubs(feedID:)`` would list them.
+    public var pending: [PendingPublication]?
 
     /// Creates a result.
     public init(
-        inserted: Int = 0, changed: Int = 0, unchanged: Int = 0, duplicates: Int = 0, reserved: Set<Int64> = []
+        inserted: Int = 0, changed: Int = 0, unchanged: Int = 0, duplicates: Int = 0, reserved: Set<Int64> = [],
+        pending: [PendingPublication]? = nil
     ) {
         self.inserted = inserted
         self.changed = changed
         self.unchanged = unchanged
         self.duplicates = duplicates
         self.reserved = reserved
+        self.pending = pending
     }
 }
 
@@ -220,8 +225,12 @@ public protocol FeedStore: Sendable {
     /// `state`, when given, replaces the feed's fetch state in the same transaction
     /// (as ``updateState(feedID:_:)`` would), so new validators are never stored
     /// without the entries of the document they describe.
+    ///
+    /// With `listingPending`, the result also lists the feed's pending publications
+    /// as the transaction leaves them, sparing the publisher a read.
     func upsert(
-        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?
+        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?,
+        listingPending: Bool
     ) async throws -> UpsertResult
 
     /// Entries to write: not retired, not duplicates, and never published or
@@ -262,14 +271,16 @@ public protocol FeedStore: Sendable {
 extension FeedStore {
     /// Stores one fetch's entries with no paths proposed, leaving the fetch state as it is.
     public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult {
-        try await upsert(entries: entries, feedID: feedID, at: now, proposedPaths: [:], state: nil)
+        try await upsert(
+            entries: entries, feedID: feedID, at: now, proposedPaths: [:], state: nil, listingPending: false)
     }
 
     /// Stores one fetch's entries, leaving the fetch state as it is.
     public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String])
         async throws -> UpsertResult
     {
-        try await upsert(entries: entries, feedID: feedID, at: now, proposedPaths: proposedPaths, state: nil)
+        try await upsert(
+            entries: entries, feedID: feedID, at: now, proposedPaths: proposedPaths, state: nil, listingPending: false)
     }
 
     /// Reserves `path` for an entry that has none. Returns false when another entry

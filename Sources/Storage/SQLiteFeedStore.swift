@@ -274,7 +274,8 @@ public final class SQLiteFeedStore: FeedStore {
     /// A new, non-duplicate entry with a proposed path is inserted holding it, unless
     /// another entry holds it already.
     public func upsert(
-        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?
+        entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?,
+        listingPending: Bool
     ) async throws -> UpsertResult {
         let state = state?.storable
         var order: [String] = []
@@ -353,6 +354,7 @@ public final class SQLiteFeedStore: FeedStore {
                 }
             }
             if let state { try writeState(db, feedID: feedID, state) }
+            if listingPending { result.pending = try Self.pendingStubs(db, feedID: feedID) }
             return result
         }
     }
@@ -463,18 +465,20 @@ public final class SQLiteFeedStore: FeedStore {
         "NOT retired AND duplicate_of IS NULL AND (published_hash IS NULL OR published_hash <> content_hash)"
 
     public func pendingPublicationStubs(feedID: Int64?) async throws -> [PendingPublication] {
+        try await read("list pending publications") { db in try Self.pendingStubs(db, feedID: feedID) }
+    }
+
+    private static func pendingStubs(_ db: Database, feedID: Int64?) throws -> [PendingPublication] {
         let columns = "id, feed_id, key, content_hash, path, entry_date"
-        let condition = (feedID == nil ? "" : "feed_id = ? AND ") + Self.pendingCondition
+        let condition = (feedID == nil ? "" : "feed_id = ? AND ") + pendingCondition
         let arguments: StatementArguments = feedID.map { [$0] } ?? []
-        return try await read("list pending publications") { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id"),
-                arguments: arguments
-            ).map { row in
-                PendingPublication(
-                    id: row[0], feedID: row[1], key: row[2], contentHash: row[3], path: row[4],
-                    date: Timestamp.date(row[5] as Int64))
-            }
+        return try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id"),
+            arguments: arguments
+        ).map { row in
+            PendingPublication(
+                id: row[0], feedID: row[1], key: row[2], contentHash: row[3], path: row[4],
+                date: Timestamp.date(row[5] as Int64))
         }
     }
 

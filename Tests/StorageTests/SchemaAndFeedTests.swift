@@ -213,13 +213,21 @@ struct SchemaAndFeedTests {
         state.lastSuccess = day(1)
         state.nextCheck = day(2)
         let result = try await store.upsert(
-            entries: [makeEntry("a")], feedID: feeds[0].id, at: day(1), proposedPaths: [:], state: state)
+            entries: [makeEntry("a")], feedID: feeds[0].id, at: day(1), proposedPaths: [:], state: state,
+            listingPending: false)
         #expect(result == UpsertResult(inserted: 1))
         #expect(try await store.feeds()[0].state == state)
         #expect(try await store.entries(feedID: feeds[0].id).count == 1)
 
         _ = try await store.upsert(entries: [makeEntry("b")], feedID: feeds[0].id, at: day(3))
         #expect(try await store.feeds()[0].state == state)
+
+        // Listing the pending publications gives what the read would give, in the same transaction.
+        let listed = try await store.upsert(
+            entries: [makeEntry("c"), makeEntry("a", hash: "a2")], feedID: feeds[0].id, at: day(4),
+            proposedPaths: [:], state: nil, listingPending: true)
+        #expect(listed.pending?.map(\.key).sorted() == ["a", "b", "c"])
+        #expect(listed.pending == (try await store.pendingPublicationStubs(feedID: feeds[0].id)))
     }
 
     @Test func updatingAnUnknownFeedThrows() async throws {
