@@ -174,6 +174,7 @@ public struct FeedRefresher: Sendable {
                 report.status = .notModified
             case .fetched(let body, let contentType):
                 try await enterGate()
+                WorkerPriority.yieldToTheWriter()
                 let parsed: ParsedFeed
                 do {
                     parsed = try FeedParser.parse(
