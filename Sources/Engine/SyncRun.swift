@@ -53,19 +53,22 @@ public struct SyncRun: Sendable {
 
     /// Publishes what an interrupted run left pending, then refreshes `feeds`.
     /// - Parameters:
-    ///   - feeds: the feeds to refresh.
+    ///   - feeds: the feeds to refresh; each record is released once its refresh has
+    ///     started (a run over 100,000 feeds does not hold them all to its end).
     ///   - known: every stored feed, for the recovery pass (defaults to `feeds`); released
     ///     once that pass is done.
     ///   - progress: called after each feed, from the run's task.
     public func run(
-        feeds: [FeedRecord],
+        feeds: consuming [FeedRecord],
         known: consuming [FeedRecord]? = nil,
         logger: Logger,
         progress: @Sendable (SyncProgress) -> Void = { _ in }
     ) async -> SyncSummary {
         var summary = SyncSummary(progress: SyncProgress(total: feeds.count))
         do {
-            let recovered = try await refresher.publisher.publishPending(feeds: known ?? feeds, feedID: nil)
+            var everyFeed = copy feeds
+            if let known { everyFeed = known }
+            let recovered = try await refresher.publisher.publishPending(feeds: everyFeed, feedID: nil)
             summary.recovered = recovered.filesWritten
         } catch {
             summary.runErrors.append("publishing pending entries: \(error)")
@@ -73,13 +76,14 @@ public struct SyncRun: Sendable {
         // Only the recovery pass needs every stored feed; the run keeps `feeds` alone.
         known = nil
         progress(summary.progress)
+        let total = feeds.count
+        var waiting = copy feeds
+        feeds = []
+        waiting.reverse()
 
         await withTaskGroup(of: Result<FeedRefreshReport, RunFailure>.self) { group in
-            var next = 0
             func startNext() {
-                guard next < feeds.count else { return }
-                let feed = feeds[next]
-                next += 1
+                guard let feed = waiting.popLast() else { return }
                 group.addTask {
                     do {
                         return .success(try await refresher.refresh(feed, logger: logger))
@@ -88,7 +92,7 @@ public struct SyncRun: Sendable {
                     }
                 }
             }
-            for _ in 0..<min(concurrency, feeds.count) { startNext() }
+            for _ in 0..<min(concurrency, total) { startNext() }
             while let result = await group.next() {
                 summary.progress.done += 1
                 switch result {
@@ -114,7 +118,7 @@ public struct SyncRun: Sendable {
                 startNext()
             }
         }
-        if summary.progress.done < feeds.count { summary.runErrors.append(EngineError.interrupted.description) }
+        if summary.progress.done < total { summary.runErrors.append(EngineError.interrupted.description) }
         return summary
     }
 }

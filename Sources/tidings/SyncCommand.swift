@@ -74,7 +74,7 @@ struct SyncCommand: AsyncParsableCommand {
             trimAllocator()
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
-            summary = await run.run(feeds: due, known: consume configured, logger: logger) { progress in
+            summary = await run.run(feeds: consume due, known: consume configured, logger: logger) { progress in
                 if showProgress { Self.show(progress) }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
