@@ -31,16 +31,17 @@ struct Tidings: AsyncParsableCommand {
 /// in system CPU on the benchmark corpus. Buffers under 2 MiB come from the heap,
 /// and up to 4 MiB of free heap is kept rather than trimmed.
 ///
-/// At most two malloc arenas per core (glibc's default allows eight per core, and each
-/// thread of libdispatch's changing pool could end up with its own). Measured on a
-/// first sync of 10,000 feeds: twelve arenas ended with 57 MB of heap for 12.5 MB in
-/// use, each one's free space scattered between the live blocks of its own threads,
-/// and peak memory rose through the run (106 MB, against 88 MB for 1,000 feeds). One
-/// arena for all fixed that (88 vs 79 MB) but made threads queue for its lock: the
-/// first sync took 15% longer. With two per core: 95 vs 82 MB, at full speed.
+/// As many malloc arenas as cores, at least two (glibc's default allows eight per
+/// core, and each thread of libdispatch's changing pool could end up with its own).
+/// Measured on first syncs of 1,000 and 10,000 feeds: twelve arenas ended with 57 MB
+/// of heap for 12.5 MB in use, each one's free space scattered between the live
+/// blocks of its own threads, and peak memory rose through the run (88 → 106 MB).
+/// One arena for all fixed that (79 → 88 MB) but made threads queue for its lock (the
+/// sync took 15% longer); four: 82 → 99 MB (+20%) at full speed; two: 78 → 89 MB
+/// (+14%), about 3% slower than four.
 func tuneAllocator() {
     #if canImport(Glibc)
-        _ = mallopt(M_ARENA_MAX, Int32(2 * max(1, ProcessInfo.processInfo.activeProcessorCount)))
+        _ = mallopt(M_ARENA_MAX, Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
         _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
     #endif
