@@ -73,6 +73,36 @@ struct BoundStatement: ~Copyable {
         return sqlite3_column_int64(handle, 0)
     }
 
+    /// Runs the statement, calling `body` with each row; the statement is reset after.
+    func forEachRow(_ body: (borrowing Columns) throws -> Void) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            if code != SQLITE_ROW { throw error(code) }
+            try body(Columns(handle: handle))
+        }
+    }
+
+    /// The current row's values, by 0-based column.
+    struct Columns: ~Copyable {
+        fileprivate let handle: SQLiteStatement
+
+        /// The column as an integer (0 for NULL).
+        func int64(_ index: Int32) -> Int64 {
+            sqlite3_column_int64(handle, index)
+        }
+
+        /// The column as text; nil for NULL.
+        func string(_ index: Int32) -> String? {
+            guard sqlite3_column_type(handle, index) != SQLITE_NULL,
+                let text = sqlite3_column_text(handle, index)
+            else { return nil }
+            let count = Int(sqlite3_column_bytes(handle, index))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+    }
+
     private func error(_ code: Int32) -> DatabaseError {
         let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
         return DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)

@@ -476,15 +476,18 @@ public final class SQLiteFeedStore: FeedStore {
     private static func pendingStubs(_ db: Database, feedID: Int64?) throws -> [PendingPublication] {
         let columns = "id, feed_id, key, content_hash, path, entry_date"
         let condition = (feedID == nil ? "" : "feed_id = ? AND ") + pendingCondition
-        let arguments: StatementArguments = feedID.map { [$0] } ?? []
-        return try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id"),
-            arguments: arguments
-        ).map { row in
-            PendingPublication(
-                id: row[0], feedID: row[1], key: row[2], contentHash: row[3], path: row[4],
-                date: Timestamp.date(row[5] as Int64))
+        // Read column by column: the upsert runs this on the writer, once per feed.
+        let select = try BoundStatement(
+            db, sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id")
+        if let feedID { select.bind(feedID, at: 1) }
+        var stubs: [PendingPublication] = []
+        try select.forEachRow { row in
+            stubs.append(
+                PendingPublication(
+                    id: row.int64(0), feedID: row.int64(1), key: row.string(2) ?? "",
+                    contentHash: row.string(3) ?? "", path: row.string(4), date: Timestamp.date(row.int64(5))))
         }
+        return stubs
     }
 
     public func entries(ids: [Int64]) async throws -> [StoredEntry] {

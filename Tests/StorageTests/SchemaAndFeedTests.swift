@@ -228,6 +228,17 @@ struct SchemaAndFeedTests {
             proposedPaths: [:], state: nil, listingPending: true)
         #expect(listed.pending?.map(\.key).sorted() == ["a", "b", "c"])
         #expect(listed.pending == (try await store.pendingPublicationStubs(feedID: feeds[0].id)))
+        // Every field as the full read gives it.
+        _ = try await store.reservePath("posts/b.md", entryID: try #require(listed.pending?.first { $0.key == "b" }).id)
+        let stubs = try await store.pendingPublicationStubs(feedID: feeds[0].id)
+        let full = try await store.pendingPublications(feedID: feeds[0].id)
+        #expect(stubs.map(\.id) == full.map(\.id))
+        #expect(stubs.map(\.key) == full.map(\.entry.key))
+        #expect(stubs.map(\.contentHash) == full.map(\.entry.contentHash))
+        #expect(stubs.map(\.path) == full.map(\.path))
+        #expect(stubs.map(\.date) == full.map(\.date))
+        #expect(stubs.map(\.feedID) == full.map(\.feedID))
+        #expect(stubs.contains { $0.path == "posts/b.md" })
     }
 
     @Test func updatingAnUnknownFeedThrows() async throws {
