@@ -219,20 +219,32 @@ public final class SQLiteFeedStore: FeedStore {
     }
 
     private func writeState(_ db: Database, feedID: Int64, _ state: FetchState) throws {
-        try db.cachedStatement(
+        // Bound directly: every feed of every sync writes its state, a 304 included.
+        let update = try BoundStatement(
+            db,
             sql: """
                 UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
                     last_success = ?, next_check = ?, consecutive_failures = ?, last_error_kind = ?,
                     last_error = ?, last_status = ?, redirect_candidate = ?, redirect_confirmations = ?,
                     retired = ?, parsed_title = ?
                 WHERE id = ?
-                """
-        ).execute(arguments: [
-            state.fetchURL, state.etag, state.lastModified, Timestamp.milliseconds(state.lastAttempt),
-            Timestamp.milliseconds(state.lastSuccess), Timestamp.milliseconds(state.nextCheck),
-            state.consecutiveFailures, state.lastErrorKind, state.lastError, state.lastStatus,
-            state.redirectCandidate, state.redirectConfirmations, state.retired, state.title, feedID,
-        ])
+                """)
+        update.bind(state.fetchURL, at: 1)
+        update.bind(state.etag, at: 2)
+        update.bind(state.lastModified, at: 3)
+        update.bind(Timestamp.milliseconds(state.lastAttempt), at: 4)
+        update.bind(Timestamp.milliseconds(state.lastSuccess), at: 5)
+        update.bind(Timestamp.milliseconds(state.nextCheck), at: 6)
+        update.bind(Int64(state.consecutiveFailures), at: 7)
+        update.bind(state.lastErrorKind, at: 8)
+        update.bind(state.lastError, at: 9)
+        update.bind(state.lastStatus.map(Int64.init), at: 10)
+        update.bind(state.redirectCandidate, at: 11)
+        update.bind(Int64(state.redirectConfirmations), at: 12)
+        update.bind(state.retired, at: 13)
+        update.bind(state.title, at: 14)
+        update.bind(feedID, at: 15)
+        try update.execute()
         if db.changesCount == 0 {
             throw StorageError.unknownFeed(path: path, id: feedID)
         }
