@@ -94,6 +94,12 @@ public enum Slug {
     /// the Latin letters that do not decompose.
     static func fallbackTransliteration(_ text: String) -> String {
         if let latin = latinTransliteration(text) { return latin }
+        return decomposedLatin(text)
+    }
+
+    /// `text` decomposed (compatibility mapping), combining marks dropped, and the
+    /// Latin letters that do not decompose replaced.
+    private static func decomposedLatin(_ text: String) -> String {
         var out = ""
         for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }
@@ -141,19 +147,7 @@ public enum Slug {
     private static let latinTable: [[UInt8]] = {
         let ranges: [ClosedRange<UInt32>] = [0xA0...0x17F, 0x2010...0x2027, 0x2030...0x205E]
         return ranges.flatMap { range in
-            range.map { value in
-                var out = ""
-                let text = String(Unicode.Scalar(value)!)
-                for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
-                    if scalar.properties.generalCategory == .nonspacingMark { continue }
-                    if let replacement = latinLetters[scalar] {
-                        out += replacement
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-                return Array(out.utf8)
-            }
+            range.map { value in Array(decomposedLatin(String(Unicode.Scalar(value)!)).utf8) }
         }
     }()
 
