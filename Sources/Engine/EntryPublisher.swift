@@ -167,18 +167,14 @@ public struct EntryPublisher: Sendable {
     /// The first free path candidate of each entry (by key), for the store to reserve
     /// as it inserts the new ones: for a feed's first fetch, where every entry is new,
     /// this spares a transaction that rewrites every row. The same paths
-    /// ``publishPending(feeds:feedID:fresh:reservedNow:)`` would try first; an entry whose
+    /// ``publishPending(feeds:feedID:fresh:reservedNow:stubs:filesWritten:)`` would try first; an entry whose
     /// candidate is taken, here or in the output folder, gets no proposal.
     public func proposedPaths(for entries: [ProcessedEntry], of feed: FeedRecord, at now: Date) -> [String: String] {
         // In the order the publisher would take them: the store keeps the last entry of
         // a repeated key at the place of its first, and pending entries come oldest
         // first, then in that order.
-        var order: [String] = []
-        var latest: [String: ProcessedEntry] = [:]
-        for entry in entries where latest.updateValue(entry, forKey: entry.key) == nil { order.append(entry.key) }
-        let dated = order.enumerated().map { position, key in
-            let entry = latest[key]!
-            return (entry: entry, date: Self.wholeMilliseconds(entry.published ?? now), position: position)
+        let dated = entries.lastPerKey(\.key).enumerated().map { position, entry in
+            (entry: entry, date: Self.wholeMilliseconds(entry.published ?? now), position: position)
         }.sorted { ($0.date, $0.position) < ($1.date, $1.position) }
         var proposals: [String: String] = [:]
         var taken: Set<String> = []

@@ -143,15 +143,8 @@ public final class SQLiteFeedStore: FeedStore {
     /// A URL listed twice is stored once, with its last subscription's fields; the
     /// result has one record per distinct URL, in the order of first appearance.
     public func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord] {
-        var order: [String] = []
-        var latest: [String: FeedSubscription] = [:]
-        for subscription in subscriptions.map(\.storable)
-        where latest.updateValue(subscription, forKey: subscription.url) == nil {
-            order.append(subscription.url)
-        }
-        let rows: [(FeedSubscription, filters: String)] = try order.map { url in
-            let subscription = latest[url]!
-            return (subscription, try encodeJSON(subscription.filters))
+        let rows: [(FeedSubscription, filters: String)] = try subscriptions.map(\.storable).lastPerKey(\.url).map {
+            subscription in (subscription, try encodeJSON(subscription.filters))
         }
         return try await write("synchronize feeds") { [self] db in
             var ids: [Int64] = []
@@ -295,19 +288,13 @@ public final class SQLiteFeedStore: FeedStore {
         listingPending: Bool
     ) async throws -> UpsertResult {
         let state = state?.storable
-        var order: [String] = []
-        var latest: [String: ProcessedEntry] = [:]
-        for entry in entries.map(\.storable) where latest.updateValue(entry, forKey: entry.key) == nil {
-            order.append(entry.key)
-        }
-        let batch = order.map { key in
-            let entry = latest[key]!
-            return IncomingEntry(
+        let batch = entries.map(\.storable).lastPerKey(\.key).map { entry in
+            IncomingEntry(
                 entry: entry,
                 authors: JSONColumns.text(entry.authors),
                 categories: JSONColumns.text(entry.categories),
                 enclosures: JSONColumns.text(entry.enclosures),
-                proposedPath: proposedPaths[key]?.storable
+                proposedPath: proposedPaths[entry.key]?.storable
             )
         }
         let nowMilliseconds = Timestamp.milliseconds(now)
