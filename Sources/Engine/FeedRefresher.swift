@@ -227,7 +227,14 @@ public struct FeedRefresher: Sendable {
             report.errorKind = error.shortDescription
             logger.warning("refresh failed", metadata: ["error": "\(error)"])
         }
-        if !stateStored { try await store.updateState(feedID: feed.id, state) }
+        if !stateStored {
+            // A 304 or a failure: the state, and the pending publications a run that
+            // died may have left, in one transaction rather than a write and a read.
+            pendingStubs =
+                try await store.upsert(
+                    entries: [], feedID: feed.id, at: started, proposedPaths: [:], state: state, listingPending: true
+                ).pending
+        }
 
         var current = feed
         current.state = state

@@ -211,6 +211,11 @@ public final class SQLiteFeedStore: FeedStore {
         }
     }
 
+    private static func hasEntries(_ db: Database, feedID: Int64) throws -> Bool {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM entries WHERE feed_id = ? LIMIT 1"), arguments: [feedID]) != nil
+    }
+
     private func writeState(_ db: Database, feedID: Int64, _ state: FetchState) throws {
         // Bound directly: every feed of every sync writes its state, a 304 included.
         let update = try BoundStatement(
@@ -308,11 +313,9 @@ public final class SQLiteFeedStore: FeedStore {
             var result = UpsertResult()
             var claimed = Set<Int64>()
             var matches: [Int: MatchedEntry] = [:]
-            // A feed with nothing stored yet (its first fetch) has nothing to match.
-            let hasEntries =
-                try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT id FROM entries WHERE feed_id = ? LIMIT 1"), arguments: [feedID])
-                != nil
+            // A feed with nothing stored yet (its first fetch) has nothing to match, nor
+            // has an empty batch (a 304 storing the state).
+            let hasEntries = try !batch.isEmpty && Self.hasEntries(db, feedID: feedID)
             for (index, incoming) in batch.enumerated() where hasEntries {
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT \(Self.matchColumns) FROM entries WHERE feed_id = ? AND key = ?"),

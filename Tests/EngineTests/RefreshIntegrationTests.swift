@@ -1,6 +1,8 @@
 import Engine
+import FeedParsing
 import Fetching
 import Foundation
+import Processing
 import Storage
 import TestSupport
 import TidingsModel
@@ -39,6 +41,38 @@ struct RefreshIntegrationTests {
         #expect(server.requests.last?.headers["if-modified-since"] == "Mon, 02 Nov 2026 09:00:00 GMT")
         #expect(harness.files() == before)
         #expect(try await harness.record(url).state.lastStatus == 304)
+        await harness.cleanUp()
+    }
+
+    @Test("304 after a run that died between storing and writing: the stored entries are published")
+    func notModifiedPublishesWhatARunLeftPending() async throws {
+        let server = try LoopbackHTTPServer { request in
+            if request.headers["if-none-match"] == "\"v1\"" { return .init(status: 304) }
+            return .init(headers: [("ETag", "\"v1\"")], body: Self.twoItems)
+        }
+        defer { server.stop() }
+        let harness = try Harness()
+        let url = server.baseURL + "/feed"
+        let feed = try #require(try await harness.configure([.init(url: url)]).first)
+        // What a killed run leaves: the entries and the validators stored together,
+        // no file written, nothing recorded as published.
+        let parsed = try FeedParser.parse(Self.twoItems)
+        let processed = EntryProcessor().process(
+            parsed.feed, feedURL: url, filters: .none, fetchedAt: harness.clock.now)
+        var state = feed.state
+        state.etag = "\"v1\""
+        state.lastSuccess = harness.clock.now
+        _ = try await harness.store.upsert(
+            entries: processed.entries, feedID: feed.id, at: harness.clock.now, proposedPaths: [:], state: state,
+            listingPending: false)
+        #expect(harness.files().isEmpty)
+        harness.clock.advance(3600)
+        let report = try await harness.refresh(url)
+        #expect(report.status == .notModified)
+        #expect(server.requests.last?.headers["if-none-match"] == "\"v1\"")
+        #expect(report.filesWritten == 2)
+        #expect(harness.files().count == 2)
+        #expect(try await harness.store.pendingPublications(feedID: feed.id).isEmpty)
         await harness.cleanUp()
     }
 
