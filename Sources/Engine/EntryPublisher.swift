@@ -42,11 +42,15 @@ public struct EntryPublisher: Sendable {
     /// Publishes pending entries of one feed (`feedID`), or of every feed in `feeds`
     /// when `feedID` is nil.
     ///
-    /// Three steps, each one store transaction for the whole batch: reserve the
-    /// paths of entries that have none, write the files, record what was written.
+    /// Entries that hold a path are written first. Then the others reserve paths, in
+    /// one store transaction for the batch, and are written. Last, one transaction
+    /// records what was written.
     ///
     /// `reservedNow` are entries whose path was reserved as they were stored (see
-    /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new.
+    /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new,
+    /// and are created without replacing anything. A file found at such a path that
+    /// is not the entry's own is kept, and the entry gives the path up and reserves
+    /// the next free one, in order with the entries that held none.
     ///
     /// `stubs` are the pending publications when the caller has them already (an
     /// upsert can list them); `filesWritten` runs once the files are on disk, before
@@ -60,25 +64,59 @@ public struct EntryPublisher: Sendable {
             byID[$0.feedID] != nil
         }
         if pending.isEmpty { return Result() }
-        let paths = try await reservePaths(for: pending, feeds: byID)
         var result = Result()
         var published: [(entryID: Int64, contentHash: String)] = []
         published.reserveCapacity(pending.count)
-        for stored in pending {
-            guard let feed = byID[stored.feedID], let path = paths[stored.id] else { continue }
-            let reservedJustNow = stored.path == nil || reservedNow.contains(stored.id)
-            if !reservedJustNow {
-                // Reserved but pending: changed since, or a run died while writing it.
-                try folder.removeStaleTemporaryFiles(near: path)
-            }
-            // A path reserved just now was checked free (nothing to compare against).
-            let bytes = renderBytes(stored, of: feed)
-            if try folder.write(bytes, to: path, durably: false, expectingNew: reservedJustNow) {
-                result.filesWritten += 1
-            } else {
-                result.unchanged += 1
+        func count(_ creation: OutputFolder.Creation, of stored: StoredEntry) -> Bool {
+            switch creation {
+            case .created: result.filesWritten += 1
+            case .identical: result.unchanged += 1
+            case .occupied: return false
             }
             published.append((entryID: stored.id, contentHash: stored.entry.contentHash))
+            return true
+        }
+        // In pending order: entries with no path, and those whose new path was taken.
+        var unplaced: [StoredEntry] = []
+        for stored in pending {
+            guard let feed = byID[stored.feedID] else { continue }
+            guard let path = stored.path else {
+                unplaced.append(stored)
+                continue
+            }
+            let bytes = renderBytes(stored, of: feed)
+            if reservedNow.contains(stored.id) {
+                if !count(try folder.create(bytes, at: path, durably: false), of: stored) { unplaced.append(stored) }
+                continue
+            }
+            // Reserved but pending: changed since, or a run died while writing it.
+            try folder.removeStaleTemporaryFiles(near: path)
+            _ = count(try folder.write(bytes, to: path, durably: false) ? .created : .identical, of: stored)
+        }
+        var rounds = 0
+        while !unplaced.isEmpty {
+            try await store.releasePaths(entryIDs: unplaced.filter { $0.path != nil }.map(\.id))
+            let waiting = unplaced.map { stored in
+                var stored = stored
+                stored.path = nil
+                return stored
+            }
+            let paths = try await reservePaths(for: waiting, feeds: byID)
+            unplaced = []
+            for stored in waiting {
+                guard let feed = byID[stored.feedID], let path = paths[stored.id] else { continue }
+                var placed = stored
+                placed.path = path
+                if !count(try folder.create(renderBytes(stored, of: feed), at: path, durably: false), of: stored) {
+                    unplaced.append(placed)
+                }
+            }
+            // Each round finds a file at the paths it gives up, and the next skips them.
+            rounds += 1
+            if rounds >= Self.maxPathAttempts, let stored = unplaced.first {
+                throw EngineError.noFreePath(
+                    title: stored.entry.title, feed: byID[stored.feedID]?.subscription.url ?? "")
+            }
         }
         // The files reach the disk before the store says they are there.
         if result.filesWritten > 0 { try folder.synchronize() }
@@ -168,7 +206,8 @@ public struct EntryPublisher: Sendable {
     /// as it inserts the new ones: for a feed's first fetch, where every entry is new,
     /// this spares a transaction that rewrites every row. The same paths
     /// ``publishPending(feeds:feedID:fresh:reservedNow:stubs:filesWritten:)`` would try first; an entry whose
-    /// candidate is taken, here or in the output folder, gets no proposal.
+    /// candidate another entry of the batch takes gets no proposal. The folder is not
+    /// looked at: publishing finds a file there, keeps it, and moves the entry on.
     public func proposedPaths(for entries: [ProcessedEntry], of feed: FeedRecord, at now: Date) -> [String: String] {
         // In the order the publisher would take them: the store keeps the last entry of
         // a repeated key at the place of its first, and pending entries come oldest
@@ -184,7 +223,7 @@ public struct EntryPublisher: Sendable {
                 title: entry.title, date: date, id: Self.entryToken(feedURL: feed.subscription.url, key: entry.key),
                 feed: feedName, timeZone: options.timeZone
             ).path(attempt: 0)
-            guard !taken.contains(path), !folder.exists(path) else { continue }
+            guard !taken.contains(path) else { continue }
             taken.insert(path)
             proposals[entry.key] = path
         }

@@ -55,78 +55,105 @@ public struct OutputFolder: Sendable {
     ///
     /// - Returns: `true` when the file was written, `false` when it was already identical.
     /// - Throws: `PublishingError` for an unsafe path or a failed write.
-    ///
-    /// With `expectingNew` the caller knows of no file at the path (it just reserved a
-    /// free one): the file is not read first, and the rename refuses to replace one
-    /// that appeared meanwhile — then it is compared and replaced as usual.
     @discardableResult
-    public func write(_ bytes: [UInt8], to relativePath: String, durably: Bool = true, expectingNew: Bool = false)
-        throws -> Bool
-    {
+    public func write(_ bytes: [UInt8], to relativePath: String, durably: Bool = true) throws -> Bool {
+        try withParent(of: relativePath) { parent, name in
+            if let existing = Self.readRegularFile(in: parent, name, expectedCount: bytes.count), existing == bytes {
+                return false
+            }
+            try replace(name, in: parent, with: bytes, relativePath: relativePath, durably: durably)
+            return true
+        }
+    }
+
+    /// What ``create(_:at:durably:)`` found at its path.
+    public enum Creation: Sendable, Hashable {
+        /// Nothing was there: the file is written.
+        case created
+        /// A file holding exactly these bytes was there, and is left as it is.
+        case identical
+        /// Something else is there (a file Tidings did not write, a folder, a link):
+        /// nothing was written.
+        case occupied
+    }
+
+    /// Writes `bytes` as a new file at `relativePath`, never replacing anything there.
+    ///
+    /// For a path just reserved: the caller need not look first, as whatever is found
+    /// there is reported (and kept) instead of being overwritten. Like ``write(_:to:durably:)``
+    /// the file appears whole or not at all, and missing folders are created.
+    ///
+    /// - Throws: `PublishingError` for an unsafe path or a failed write.
+    public func create(_ bytes: [UInt8], at relativePath: String, durably: Bool = true) throws -> Creation {
+        try withParent(of: relativePath) { parent, name in
+            switch try Self.createUnnamed(bytes, at: name, in: parent, relativePath, durably: durably) {
+            case .created:
+                if durably { _ = fsync(parent) }
+                return .created
+            case .exists:
+                return Self.compare(bytes, with: name, in: parent)
+            case .unsupported:
+                break
+            }
+            let temp = try writeTemporary(bytes, in: parent, name: name, relativePath: relativePath, durably: durably)
+            if Self.renameWithoutReplacing(temp, to: name, in: parent) {
+                if durably { _ = fsync(parent) }
+                return .created
+            }
+            var info = stat()
+            if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+                unlinkat(parent, temp, 0)
+                return Self.compare(bytes, with: name, in: parent)
+            }
+            // Nothing there, and a rename that cannot refuse (no renameat2).
+            guard renameat(parent, temp, parent, name) == 0 else {
+                let code = errno
+                unlinkat(parent, temp, 0)
+                throw PublishingError.fileSystem("create", relativePath, code: code)
+            }
+            if durably { _ = fsync(parent) }
+            return .created
+        }
+    }
+
+    private static func compare(_ bytes: [UInt8], with name: String, in folder: Int32) -> Creation {
+        readRegularFile(in: folder, name, expectedCount: bytes.count) == bytes ? .identical : .occupied
+    }
+
+    /// Runs `body` with the open parent folder of `relativePath` (created when
+    /// missing) and the file's name.
+    private func withParent<Result>(
+        of relativePath: String, _ body: (_ parent: Int32, _ name: String) throws -> Result
+    ) throws -> Result {
         let names = try Self.segments(of: relativePath)
+        func attempt() throws -> Result {
+            guard let parent = try openParent(names, of: relativePath, create: true) else {
+                throw PublishingError.fileSystem("create the folder of", relativePath, code: ENOENT)
+            }
+            defer { parent.close() }
+            return try body(parent.descriptor, names[names.count - 1])
+        }
         do {
-            return try write(
-                bytes, names: names, relativePath: relativePath, durably: durably, expectingNew: expectingNew)
+            return try attempt()
         } catch let error as PublishingError where error.errorNumber == ENOENT && names.count > 1 {
             // A folder opened earlier in this run was removed since (creating a file in
             // a removed folder fails): check, and make, it again.
             checkedFolders.forget(names.dropLast().joined(separator: "/"))
-            return try write(
-                bytes, names: names, relativePath: relativePath, durably: durably, expectingNew: expectingNew)
+            return try attempt()
         }
     }
 
-    private func write(_ bytes: [UInt8], names: [String], relativePath: String, durably: Bool, expectingNew: Bool)
-        throws -> Bool
+    /// Writes `bytes` to a temporary file and renames it over `name`.
+    private func replace(_ name: String, in parent: Int32, with bytes: [UInt8], relativePath: String, durably: Bool)
+        throws
     {
-        guard let parent = try openParent(names, of: relativePath, create: true) else {
-            throw PublishingError.fileSystem("create the folder of", relativePath, code: ENOENT)
-        }
-        defer { parent.close() }
-        let name = names[names.count - 1]
-        if !expectingNew, let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
-            existing == bytes
-        {
-            return false
-        }
-        if expectingNew {
-            switch try Self.createUnnamed(bytes, at: name, in: parent.descriptor, relativePath, durably: durably) {
-            case .created:
-                if durably { _ = fsync(parent.descriptor) }
-                return true
-            case .exists:
-                // Something is there after all: compare first.
-                if let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
-                    existing == bytes
-                {
-                    return false
-                }
-            case .unsupported:
-                break
-            }
-        }
-        let temp = try writeTemporary(
-            bytes, in: parent.descriptor, name: name, relativePath: relativePath, durably: durably)
-        if expectingNew {
-            if Self.renameWithoutReplacing(temp, to: name, in: parent.descriptor) {
-                if durably { _ = fsync(parent.descriptor) }
-                return true
-            }
-            // Something is there after all (or the file system cannot refuse): compare first.
-            if let existing = Self.readRegularFile(in: parent.descriptor, name, expectedCount: bytes.count),
-                existing == bytes
-            {
-                unlinkat(parent.descriptor, temp, 0)
-                return false
-            }
-        }
-        guard renameat(parent.descriptor, temp, parent.descriptor, name) == 0 else {
+        let temp = try writeTemporary(bytes, in: parent, name: name, relativePath: relativePath, durably: durably)
+        guard renameat(parent, temp, parent, name) == 0 else {
             let code = errno
-            unlinkat(parent.descriptor, temp, 0)
+            unlinkat(parent, temp, 0)
             throw PublishingError.fileSystem("replace", relativePath, code: code)
         }
-        if durably { _ = fsync(parent.descriptor) }
-        return true
+        if durably { _ = fsync(parent) }
     }
 
     private enum UnnamedCreation {

@@ -252,6 +252,11 @@ public protocol FeedStore: Sendable {
     /// candidates.
     func reservePaths(_ reservations: [(entryID: Int64, path: String)]) async throws -> Set<Int64>
 
+    /// Gives up, in one transaction, the paths of entries never published: a file
+    /// Tidings did not write was found at each, so they are reserved again (see
+    /// ``reservePaths(_:)``). Entries already published keep theirs.
+    func releasePaths(entryIDs: [Int64]) async throws
+
     /// Records, in one transaction, that each entry's file now holds the version
     /// with `contentHash`.
     func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws

@@ -557,6 +557,19 @@ public final class SQLiteFeedStore: FeedStore {
         }
     }
 
+    /// Clears the paths of entries never published, in one transaction.
+    public func releasePaths(entryIDs: [Int64]) async throws {
+        if entryIDs.isEmpty { return }
+        try await write("release \(entryIDs.count) output paths") { db in
+            let update = try BoundStatement(
+                db, sql: "UPDATE entries SET path = NULL WHERE id = ? AND published_hash IS NULL")
+            for id in entryIDs {
+                update.bind(id, at: 1)
+                try update.execute()
+            }
+        }
+    }
+
     /// Records, in one transaction, which version of each entry is now in its file.
     public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws {
         if versions.isEmpty { return }

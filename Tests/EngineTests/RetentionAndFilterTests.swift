@@ -69,6 +69,44 @@ struct RetentionAndFilterTests {
         await harness.cleanUp()
     }
 
+    @Test("a lost database: the first fetch again finds its own files, writes no second copy, and moves past others")
+    func firstFetchAfterALostDatabase() async throws {
+        let feed = rss(items: [
+            ("q-1", "Kept story", "http://site.test/1", "Mon, 19 Oct 2026 08:00:00 +0000"),
+            ("q-2", "Changed story", "http://site.test/2", "Sun, 18 Oct 2026 08:00:00 +0000"),
+        ])
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: feed)])
+        defer { server.stop() }
+        let url = server.baseURL + "/feed"
+        let first = try Harness()
+        _ = try await first.configure([.init(url: url)])
+        #expect(try await first.refresh(url).filesWritten == 2)
+        let written = first.files()
+        await first.cleanUp()
+
+        // Same output, new database; one file was edited by hand meanwhile.
+        let second = try Harness()
+        _ = try await second.configure([.init(url: url)])
+        for (path, text) in written {
+            let full = second.output + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try (path.contains("changed") ? "edited by hand" : text).write(
+                toFile: full, atomically: true, encoding: .utf8)
+        }
+        let report = try await second.refresh(url)
+        #expect(report.filesWritten == 1)
+        let files = second.files()
+        #expect(files.count == 3)
+        #expect(files["2026/10/kept-story.md"] == written["2026/10/kept-story.md"])
+        #expect(files["2026/10/changed-story.md"] == "edited by hand")
+        #expect(files["2026/10/changed-story-2.md"] == written["2026/10/changed-story.md"])
+        let stored = try await second.store.entries(feedID: try await second.record(url).id)
+        #expect(Set(stored.compactMap(\.path)) == ["2026/10/kept-story.md", "2026/10/changed-story-2.md"])
+        #expect(try await second.store.pendingPublications(feedID: nil).isEmpty)
+        await second.cleanUp()
+    }
+
     @Test("max age removes entries older than the limit")
     func retentionByAge() async throws {
         let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: Self.threeItems)])

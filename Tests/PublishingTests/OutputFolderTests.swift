@@ -66,19 +66,23 @@ struct OutputFolderTests {
         #expect(temp.allFiles() == ["p", "p/0.md", "p/1.md", "p/2.md", "p/dir.md"])
     }
 
-    @Test("Expecting a new file never replaces one that is there, and still skips identical bytes")
-    func expectingNewFile() throws {
+    @Test("Creating a file never replaces what is there: identical bytes are reported, others left alone")
+    func createNeverReplaces() throws {
         let temp = try TemporaryFolder()
         defer { temp.remove() }
         let folder = try OutputFolder(directory: temp.path)
-        #expect(try folder.write(Array("new".utf8), to: "a/new.md", expectingNew: true))
+        #expect(try folder.create(Array("new".utf8), at: "a/new.md") == .created)
         #expect(folder.read("a/new.md") == Array("new".utf8))
-        // A file appeared at the path after all: identical bytes are left alone...
-        #expect(try !folder.write(Array("new".utf8), to: "a/new.md", expectingNew: true))
-        // ...different ones replace it, as a normal write would.
-        #expect(try folder.write(Array("newer".utf8), to: "a/new.md", expectingNew: true))
-        #expect(folder.read("a/new.md") == Array("newer".utf8))
-        #expect(temp.allFiles() == ["a", "a/new.md"])
+        #expect(try folder.create(Array("new".utf8), at: "a/new.md") == .identical)
+        #expect(try folder.create(Array("newer".utf8), at: "a/new.md") == .occupied)
+        #expect(folder.read("a/new.md") == Array("new".utf8))
+        // A folder or a symbolic link at the path is something else too.
+        try FileManager.default.createDirectory(atPath: temp.path + "/a/dir.md", withIntermediateDirectories: true)
+        #expect(try folder.create(Array("x".utf8), at: "a/dir.md") == .occupied)
+        try FileManager.default.createSymbolicLink(atPath: temp.path + "/a/link.md", withDestinationPath: "new.md")
+        #expect(try folder.create(Array("new".utf8), at: "a/link.md") == .occupied)
+        #expect(temp.allFiles() == ["a", "a/dir.md", "a/link.md", "a/new.md"])
+        #expect(throws: PublishingError.self) { try folder.create(Array("x".utf8), at: "../x.md") }
     }
 
     @Test("A folder removed or replaced by a symlink after it was checked is handled again")

@@ -183,6 +183,28 @@ struct EntryTests {
         #expect(again.first?.publishedHash == "hash-old")
     }
 
+    @Test func releasePathsFreesOnlyPathsNeverPublished() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        _ = try await store.upsert(entries: [makeEntry("a"), makeEntry("b")], feedID: feeds[0].id, at: day(1))
+        let stored = Dictionary(
+            uniqueKeysWithValues: try await store.entries(feedID: feeds[0].id).map { ($0.entry.key, $0) })
+        let a = try #require(stored["a"])
+        let b = try #require(stored["b"])
+        #expect(try await store.reservePath("a.md", entryID: a.id))
+        #expect(try await store.reservePath("b.md", entryID: b.id))
+        try await store.markPublished(entryID: b.id, contentHash: b.entry.contentHash)
+
+        try await store.releasePaths(entryIDs: [a.id, b.id])
+        let after = Dictionary(
+            uniqueKeysWithValues: try await store.entries(feedID: feeds[0].id).map { ($0.entry.key, $0.path) })
+        #expect(after["a"] == .some(nil))
+        #expect(after["b"] == "b.md")
+        // The released path is free again, for any entry.
+        #expect(try await store.reservePath("a.md", entryID: a.id))
+    }
+
     @Test func reservePathRefusesAPathAnotherEntryHolds() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
