@@ -3,34 +3,51 @@
 /// only to be read back as bytes. Ill-formed bytes are repaired (U+FFFD) first, as
 /// `String(decoding:as:)` would, so each gives what its String form gives.
 extension HTMLSanitizer {
+    /// HTML as UTF-8 bytes, checked once: an entry's body goes through several
+    /// passes (its sanitized form, its text, its first image), and each would
+    /// otherwise check the same bytes again. Ill-formed bytes are repaired here
+    /// (U+FFFD), as `String(decoding:as:)` repairs them.
+    public struct UTF8HTML: Sendable {
+        /// The bytes, well-formed.
+        let bytes: [UInt8]
+
+        /// Checks `bytes`, repairing them when ill-formed.
+        public init(_ bytes: [UInt8]) {
+            let wellFormed = bytes.withUnsafeBufferPointer { UTF8Check($0).isWellFormed }
+            self.bytes = wellFormed ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)
+        }
+    }
+
     /// ``hugoSafeBody(_:resolve:)`` of HTML given as UTF-8 bytes.
     public func hugoSafeBody(utf8 html: [UInt8], resolve: (String) -> String? = { $0 }) -> String {
-        html.withUnsafeBufferPointer { bytes in
-            guard UTF8Check(bytes).isWellFormed else {
-                return hugoSafeBody(String(decoding: bytes, as: UTF8.self), resolve: resolve)
-            }
-            return Self.hugoSafeBody(bytes: sanitizedBytes(utf8: bytes, engine: .automatic, resolve: resolve) ?? [])
+        hugoSafeBody(UTF8HTML(html), resolve: resolve)
+    }
+
+    /// ``hugoSafeBody(_:resolve:)`` of HTML checked as UTF-8 once.
+    public func hugoSafeBody(_ html: UTF8HTML, resolve: (String) -> String? = { $0 }) -> String {
+        html.bytes.withUnsafeBufferPointer { bytes in
+            Self.hugoSafeBody(bytes: sanitizedBytes(utf8: bytes, engine: .automatic, resolve: resolve) ?? [])
         }
     }
 
     /// ``plainText(html:limit:)`` of HTML given as UTF-8 bytes.
     public func plainText(utf8 html: [UInt8], limit: Int = 300) -> String {
-        html.withUnsafeBufferPointer { bytes in
-            guard UTF8Check(bytes).isWellFormed else {
-                return plainText(html: String(decoding: bytes, as: UTF8.self), limit: limit)
-            }
-            return plainText(wellFormed: bytes, limit: limit)
-        }
+        plainText(UTF8HTML(html), limit: limit)
+    }
+
+    /// ``plainText(html:limit:)`` of HTML checked as UTF-8 once.
+    public func plainText(_ html: UTF8HTML, limit: Int = 300) -> String {
+        html.bytes.withUnsafeBufferPointer { plainText(wellFormed: $0, limit: limit) }
     }
 
     /// ``firstImage(html:resolve:)`` of HTML given as UTF-8 bytes.
     public func firstImage(utf8 html: [UInt8], resolve: (String) -> String? = { $0 }) -> String? {
-        html.withUnsafeBufferPointer { bytes in
-            guard UTF8Check(bytes).isWellFormed else {
-                return firstImage(html: String(decoding: bytes, as: UTF8.self), resolve: resolve)
-            }
-            return firstImage(wellFormed: bytes, resolve: resolve)
-        }
+        firstImage(UTF8HTML(html), resolve: resolve)
+    }
+
+    /// ``firstImage(html:resolve:)`` of HTML checked as UTF-8 once.
+    public func firstImage(_ html: UTF8HTML, resolve: (String) -> String? = { $0 }) -> String? {
+        html.bytes.withUnsafeBufferPointer { firstImage(wellFormed: $0, resolve: resolve) }
     }
 
     func plainText(wellFormed html: UnsafeBufferPointer<UInt8>, limit: Int) -> String {

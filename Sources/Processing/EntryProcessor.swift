@@ -85,19 +85,21 @@ public struct EntryProcessor: Sendable {
         let base = nonEmpty(entry.contentBase) ?? nonEmpty(entry.link) ?? feedURL
         let resolve: (String) -> String? = { URLResolver.resolve($0, against: base) }
         // The HTML stays UTF-8 bytes as parsed: the sanitizer reads bytes.
-        let content = nonBlank(entry.contentUTF8)
-        let summary = nonBlank(entry.summaryUTF8)
+        let summaryBytes = nonBlank(entry.summaryUTF8)
+        // Each is checked as UTF-8 once, for the two or three passes over it.
+        let content = nonBlank(entry.contentUTF8).map(HTMLSanitizer.UTF8HTML.init)
+        let summary = summaryBytes.map(HTMLSanitizer.UTF8HTML.init)
         let bodySource = content ?? summary
-        let body = bodySource.map { sanitizer.hugoSafeBody(utf8: $0, resolve: resolve) } ?? ""
+        let body = bodySource.map { sanitizer.hugoSafeBody($0, resolve: resolve) } ?? ""
 
-        var description = summary.map { sanitizer.plainText(utf8: $0, limit: options.descriptionLimit) } ?? ""
+        var description = summary.map { sanitizer.plainText($0, limit: options.descriptionLimit) } ?? ""
         if description.isEmpty, let content {
-            description = sanitizer.plainText(utf8: content, limit: options.descriptionLimit)
+            description = sanitizer.plainText(content, limit: options.descriptionLimit)
         }
         let title = Self.collapseWhitespace(entry.title ?? "")
         var image = nonEmpty(entry.image)
-        if image == nil, let content { image = sanitizer.firstImage(utf8: content, resolve: resolve) }
-        if image == nil, let summary { image = sanitizer.firstImage(utf8: summary, resolve: resolve) }
+        if image == nil, let content { image = sanitizer.firstImage(content, resolve: resolve) }
+        if image == nil, let summary { image = sanitizer.firstImage(summary, resolve: resolve) }
         let link = nonEmpty(entry.link.map(Self.trimmed))
         let declared = entry.published ?? entry.updated
         let updated = entry.updated.map { min($0, fetchedAt) }
@@ -134,7 +136,7 @@ public struct EntryProcessor: Sendable {
             processed.key = "hash:" + ContentDigest.hex(title, date, extra)
             keyIsGUID = false
         }
-        return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summary)
+        return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summaryBytes)
     }
 
     /// `text` without leading and trailing white space (Unicode's), without going
