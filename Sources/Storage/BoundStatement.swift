@@ -62,6 +62,20 @@ struct BoundStatement: ~Copyable {
         }
     }
 
+    /// Binds `text` to the 1-based parameter `index` without copying it, and runs the
+    /// statement to its end: for a large value (an entry's body), which SQLite would
+    /// otherwise copy once at the bind and again into the row.
+    func execute(binding text: String, at index: Int32) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            // SQLITE_STATIC: the bytes stay valid until the parameter is bound again,
+            // which happens before this closure returns.
+            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
+            defer { sqlite3_bind_null(handle, index) }
+            try execute()
+        }
+    }
+
     /// The first column of the first row as an integer; nil when there is no row or
     /// the value is NULL.
     func fetchInt64() throws -> Int64? {

@@ -461,8 +461,7 @@ public final class SQLiteFeedStore: FeedStore {
         insertContent.bind(incoming.authors, at: 7)
         insertContent.bind(incoming.categories, at: 8)
         insertContent.bind(incoming.enclosures, at: 9)
-        insertContent.bind(entry.body, at: 10)
-        try insertContent.execute()
+        try insertContent.execute(binding: entry.body, at: 10)
         return (id, duplicateOf != nil, outputPath != nil)
     }
 
