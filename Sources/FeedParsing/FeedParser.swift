@@ -58,7 +58,7 @@ public enum FeedParser {
             array.withUnsafeBufferPointer { buffer in
                 repeat {
                     let end = min(buffer.count, offset + chunk)
-                    parser.consume(UnsafeBufferPointer(rebasing: buffer[offset..<end]))
+                    parser.consume(UnsafeBufferPointer(rebasing: buffer[offset..<end]), final: end == buffer.count)
                     offset = end
                 } while offset < buffer.count && !parser.needsRepair
             }
@@ -183,27 +183,40 @@ public final class FeedStreamParser {
 
     /// Reads the next chunk of the document.
     public func consume(_ chunk: UnsafeBufferPointer<UInt8>) {
+        consume(chunk, final: false)
+    }
+
+    /// Reads the next chunk; with `final`, it is the document's last, and
+    /// ``finish()`` reads nothing more. Handing libxml2 the end with the last bytes
+    /// spares it looking ahead for the end of each tag and of each text, which it
+    /// does while more may follow (a whole document in one chunk is the usual case).
+    func consume(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool) {
         inputBytes += chunk.count
+        endRead = final
         switch mode {
         case .sniffing:
             if head.isEmpty && chunk.count >= 4096 {
                 // The usual case: the first chunk is enough to decide, no copy needed.
-                startReading(chunk, final: false)
+                startReading(chunk, final: final)
             } else {
                 head.append(contentsOf: chunk)
-                if head.count >= 4096 { startReadingHead(final: false) }
+                // An empty document stays unread, for finish() to report.
+                if head.count >= 4096 || (final && !head.isEmpty) { startReadingHead(final: final) }
             }
         default:
-            decode(chunk, final: false)
+            decode(chunk, final: final)
         }
     }
+
+    /// Whether the last chunk was read (see ``consume(_:final:)``).
+    private var endRead = false
 
     /// Ends the document and returns the feed.
     public func finish() throws(FeedParsingError) -> ParsedFeed {
         if case .sniffing = mode {
             if head.isEmpty { throw .empty }
             startReadingHead(final: true)
-        } else {
+        } else if !endRead {
             decode(UnsafeBufferPointer(start: nil, count: 0), final: true)
         }
         var warnings = earlyWarnings

@@ -2,6 +2,9 @@
 // the same work as `tidings parse --count-only`, in a plain synchronous program so
 // that valgrind (callgrind) can count its instructions.
 //
+// `--memory FILE…` reads each file whole and parses the bytes, as a sync parses a
+// fetched body.
+//
 // `--xmlparser FILE…` instead runs Foundation's XMLParser over each file with a
 // delegate that does nothing: the measurement behind choosing libxml2 directly.
 import FeedParsing
@@ -44,6 +47,20 @@ if arguments.first == "--xmlparser" {
         bytes += data.count
     }
     print("files=\(files) elements=\(elements) bytes=\(bytes)")
+} else if arguments.first == "--memory" {
+    // As `tidings sync` parses a fetched body: the whole document in memory.
+    arguments.removeFirst()
+    for path in arguments {
+        guard let data = FileManager.default.contents(atPath: path) else { continue }
+        do {
+            entries += try FeedParser.parse(Array(data)).feed.entries.count
+            files += 1
+        } catch {
+            FileHandle.standardError.write(Data("tidings-parse-bench: \(path): \(error)\n".utf8))
+        }
+        bytes += data.count
+    }
+    print("files=\(files) entries=\(entries) bytes=\(bytes)")
 } else {
     for path in arguments {
         do {

@@ -40,6 +40,19 @@ struct ParseFixtureTests {
         #expect(actual == expected, "\(name): got \(json)")
     }
 
+    /// A fetched body is parsed whole, its end handed to libxml2 with its bytes; a file
+    /// is read in chunks and ended after. Both must read the same document.
+    @Test(arguments: fixtures)
+    func wholeDocumentInMemoryReadsAsTheFileDoes(_ name: String) throws {
+        let path = Self.directory.appendingPathComponent(name).path
+        let options = FeedParser.Options(baseURL: "http://fixtures.test/feed")
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        let fromFile = try? FeedParser.parse(contentsOfFile: path, options: options)
+        let inMemory = try? FeedParser.parse(Array(bytes), options: options)
+        #expect(inMemory?.feed == fromFile?.feed, "\(name)")
+        #expect(inMemory?.warnings.map(\.description) == fromFile?.warnings.map(\.description), "\(name)")
+    }
+
     @Test func everyFixtureHasAnExpectation() throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: Self.directory.path)) ?? []
         #expect(Self.fixtures.count >= 25)
