@@ -48,8 +48,8 @@ public struct EntryPublisher: Sendable {
     ///
     /// `reservedNow` are entries whose path was reserved as they were stored (see
     /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new,
-    /// and are created without replacing anything. A file found at such a path that
-    /// is not the entry's own is kept, and the entry gives the path up and reserves
+    /// and are created without replacing anything. A file that appeared at such a path
+    /// since it was found free is kept, and the entry gives the path up and reserves
     /// the next free one, in order with the entries that held none.
     ///
     /// `stubs` are the pending publications when the caller has them already (an
@@ -206,8 +206,8 @@ public struct EntryPublisher: Sendable {
     /// as it inserts the new ones: for a feed's first fetch, where every entry is new,
     /// this spares a transaction that rewrites every row. The same paths
     /// ``publishPending(feeds:feedID:fresh:reservedNow:stubs:filesWritten:)`` would try first; an entry whose
-    /// candidate another entry of the batch takes gets no proposal. The folder is not
-    /// looked at: publishing finds a file there, keeps it, and moves the entry on.
+    /// candidate is taken, by another entry of the batch or by a file in the output
+    /// folder that does not hold exactly the entry's bytes, gets no proposal.
     public func proposedPaths(for entries: [ProcessedEntry], of feed: FeedRecord, at now: Date) -> [String: String] {
         // In the order the publisher would take them: the store keeps the last entry of
         // a repeated key at the place of its first, and pending entries come oldest
@@ -223,11 +223,24 @@ public struct EntryPublisher: Sendable {
                 title: entry.title, date: date, id: Self.entryToken(feedURL: feed.subscription.url, key: entry.key),
                 feed: feedName, timeZone: options.timeZone
             ).path(attempt: 0)
-            guard !taken.contains(path) else { continue }
+            guard !taken.contains(path), isFree(path, for: entry, date: date, source: feed.subscription.url) else {
+                continue
+            }
             taken.insert(path)
             proposals[entry.key] = path
         }
         return proposals
+    }
+
+    /// Whether a new entry may take `path`: nothing is there, or a file holding exactly
+    /// the entry's bytes (written by a run whose database was lost since). Any other
+    /// file is someone else's. Checked before the path is reserved, so that whatever
+    /// is found at a reserved path later is the entry's own, from a run that died.
+    private func isFree(_ path: String, for entry: ProcessedEntry, date: Date, source: String) -> Bool {
+        guard folder.exists(path) else { return true }
+        let page = Self.page(for: entry, date: date, source: source, draft: options.draft)
+        return folder.read(path)
+            == HugoRenderer.renderBytes(page, dateStyle: options.dateStyle, timeZone: options.timeZone)
     }
 
     /// `date` as the store keeps it (whole milliseconds), so a proposal is made from

@@ -1,5 +1,7 @@
 import Engine
+import FeedParsing
 import Foundation
+import Processing
 import Publishing
 import TestSupport
 import TidingsModel
@@ -66,6 +68,32 @@ struct RetentionAndFilterTests {
         // The older entry of the two with one title takes the plain name, as before.
         #expect(files["2026/10/same-title.md"]?.contains("http://site.test/2") == true)
         #expect(files["2026/10/same-title-2.md"]?.contains("http://site.test/1") == true)
+        await harness.cleanUp()
+    }
+
+    @Test("a run killed after storing a first fetch never overwrites a user's file at an entry's first candidate")
+    func killedFirstFetchLeavesAUsersFileAlone() async throws {
+        let body = rss(items: [("u-1", "Occupied", "http://site.test/1", "Sun, 18 Oct 2026 09:00:00 +0000")])
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: body)])
+        defer { server.stop() }
+        let harness = try Harness()
+        let url = server.baseURL + "/feed"
+        let feed = try #require(try await harness.configure([.init(url: url)]).first)
+        try FileManager.default.createDirectory(atPath: harness.output + "/2026/10", withIntermediateDirectories: true)
+        try "mine".write(toFile: harness.output + "/2026/10/occupied.md", atomically: true, encoding: .utf8)
+        // What a run leaves when killed between storing a first fetch and writing it.
+        let processed = EntryProcessor().process(
+            try FeedParser.parse(body).feed, feedURL: url, filters: .none, fetchedAt: harness.clock.now)
+        let proposals = harness.refresher.publisher.proposedPaths(
+            for: processed.entries, of: feed, at: harness.clock.now)
+        _ = try await harness.store.upsert(
+            entries: processed.entries, feedID: feed.id, at: harness.clock.now, proposedPaths: proposals)
+        #expect(harness.files() == ["2026/10/occupied.md": "mine"])
+
+        #expect(try await harness.refresh(url).filesWritten == 1)
+        let files = harness.files()
+        #expect(files["2026/10/occupied.md"] == "mine")
+        #expect(files["2026/10/occupied-2.md"]?.contains("title: \"Occupied\"") == true)
         await harness.cleanUp()
     }
 
