@@ -26,7 +26,9 @@ import TidingsModel
 #if canImport(Glibc)
     import Glibc
     import CMalloc
-    // As the tidings command does (see tuneAllocator there).
+    // Large buffers from the heap, as the tidings command has them (see tuneAllocator
+    // there); the trim threshold these figures were first taken with (one thread,
+    // one arena: it matters little here).
     _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
     _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
 #endif

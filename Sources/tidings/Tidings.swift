@@ -28,22 +28,22 @@ struct Tidings: AsyncParsableCommand {
 /// freed: a parser allocates and frees body-sized buffers all the time, and with
 /// the default thresholds (which adapt upwards, then mmap every buffer past them)
 /// each one cost an mmap/munmap pair and page faults — a third of the parse time
-/// in system CPU on the benchmark corpus. Buffers under 2 MiB come from the heap,
-/// and up to 4 MiB of free heap is kept rather than trimmed.
+/// in system CPU on the benchmark corpus. Buffers under 2 MiB come from the heap.
 ///
-/// As many malloc arenas as cores, at least two (glibc's default allows eight per
-/// core, and each thread of libdispatch's changing pool could end up with its own).
-/// Measured on first syncs of 1,000 and 10,000 feeds: twelve arenas ended with 57 MB
-/// of heap for 12.5 MB in use, each one's free space scattered between the live
-/// blocks of its own threads, and peak memory rose through the run (88 → 106 MB).
-/// One arena for all fixed that (79 → 88 MB) but made threads queue for its lock (the
-/// sync took 15% longer); four: 82 → 99 MB (+20%) at full speed; two: 78 → 89 MB
-/// (+14%), about 3% slower than four.
+/// Two malloc arenas per core (glibc's default allows eight per core, and each
+/// thread of libdispatch's changing pool could end up with its own), each giving
+/// back free memory past 1 MiB at its top. Measured on first syncs of 1,000 and
+/// 10,000 feeds: twelve arenas ended with 57 MB of heap for 12.5 MB in use, and peak
+/// memory rose through the run (88 → 106 MB); one arena made threads queue for its
+/// lock (15% slower); one per core, keeping up to 4 MiB free each: 74 → 86 MB
+/// (+16%), the threads still waiting on arena locks (futex calls from malloc were
+/// 3.5% of the CPU); two per core with the same 4 MiB: 9% faster, but +16% to +23%;
+/// two per core with 1 MiB: as fast, 82 → 93 MB (+13%).
 func tuneAllocator() {
     #if canImport(Glibc)
-        _ = mallopt(M_ARENA_MAX, Int32(max(2, ProcessInfo.processInfo.activeProcessorCount)))
+        _ = mallopt(M_ARENA_MAX, Int32(max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)))
         _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 20)
     #endif
 }
 
