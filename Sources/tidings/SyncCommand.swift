@@ -72,6 +72,8 @@ struct SyncCommand: AsyncParsableCommand {
             // list leaves megabytes free on this thread's malloc arena, which the worker
             // threads' arenas never reuse: give them back before the run.
             trimAllocator()
+            let trimming = periodicTrim()
+            defer { trimming.cancel() }
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
             summary = await run.run(feeds: consume due, known: consume configured, logger: logger) { progress in

