@@ -249,9 +249,7 @@ public struct OutputFolder: Sendable {
         let prefix = "." + String(decoding: stem, as: UTF8.self) + ".tmp-"
         var stale: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = Self.entryName(entry)
             guard name.hasPrefix(prefix) else { continue }
             let pid = name.dropFirst(prefix.count).prefix { $0 != "-" }
             if let pid = pid_t(pid), pid != getpid(), kill(pid, 0) == 0 || errno != ESRCH { continue }
@@ -259,6 +257,16 @@ public struct OutputFolder: Sendable {
         }
         for name in stale { unlink(parent + "/" + name) }
         return stale.count
+    }
+
+    /// The name of a directory entry from `readdir`, read where it lies. The kernel's
+    /// record is only as long as its name, so copying `d_name` (256 bytes) out of it —
+    /// as `entry.pointee.d_name` does — reads past the record, and faulted when the
+    /// record ended a mapped page: a re-run after a SIGKILL crashed that way, rarely,
+    /// while removing a dead run's temporary files.
+    static func entryName(_ entry: UnsafePointer<dirent>) -> String {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return String(cString: (UnsafeRawPointer(entry) + offset).assumingMemoryBound(to: CChar.self))
     }
 
     /// Removes the file at `relativePath`; a missing file (or folder) is not an error.

@@ -66,6 +66,27 @@ struct OutputFolderTests {
         #expect(temp.allFiles() == ["p", "p/0.md", "p/1.md", "p/2.md", "p/dir.md"])
     }
 
+    @Test("A directory entry's name is read where the record lies, never past its end")
+    func entryNameStaysInsideItsRecord() throws {
+        // Two pages, the second inaccessible; a short record (as the kernel lays them
+        // out, no longer than its name) ends exactly at the first page's end. Copying
+        // the whole 256-byte d_name out of it would fault.
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let memory = try #require(
+            mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        #expect(memory != MAP_FAILED)
+        defer { munmap(memory, 2 * page) }
+        #expect(mprotect(memory + page, page, PROT_NONE) == 0)
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let name = Array(".story.md.tmp-1-2".utf8) + [0]
+        let length = (offset + name.count + 7) & ~7
+        let record = memory + page - length
+        for (index, byte) in name.enumerated() {
+            record.storeBytes(of: byte, toByteOffset: offset + index, as: UInt8.self)
+        }
+        #expect(OutputFolder.entryName(record.assumingMemoryBound(to: dirent.self)) == ".story.md.tmp-1-2")
+    }
+
     @Test("Creating a file never replaces what is there: identical bytes are reported, others left alone")
     func createNeverReplaces() throws {
         let temp = try TemporaryFolder()
