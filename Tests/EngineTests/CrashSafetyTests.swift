@@ -104,9 +104,22 @@ struct CrashSafetyTests {
         #expect(referenceRun.status == 0, "\(referenceRun.stderr)")
         let expectedFiles = Harness.files(in: reference.appendingPathComponent("out").path)
         let short = Self.shortFeeds(expectedFiles)
+        var shortRows: [String] = []
+        if !short.isEmpty {
+            // What the store says of a short feed, and the run kept for a post-mortem.
+            shortRows = try await Self.storeRows(reference).filter { row in
+                short.keys.contains { row.hasPrefix("\(server.baseURL)/feed/\($0)|") }
+            }
+            let kept = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-crash-short-\(UUID())")
+            try? FileManager.default.copyItem(at: reference, to: kept)
+            shortRows.append("kept in \(kept.path)")
+        }
         #expect(
             expectedFiles.count == Self.feedCount * Self.entriesPerFeed,
-            "reference run: \(expectedFiles.count) files; short feeds: \(short); stderr: \(referenceRun.stderr)")
+            """
+            reference run: \(expectedFiles.count) files; short feeds: \(short); stdout: \(referenceRun.stdout); \
+            stderr: \(referenceRun.stderr); their entries: \(shortRows.joined(separator: "\n"))
+            """)
 
         let crashed = root.appendingPathComponent("crashed")
         let config = try Self.writeConfig(in: crashed, server: server)
