@@ -33,6 +33,10 @@ public struct ChildProcess: Sendable {
         var errPipe: [Int32] = [0, 0]
         var inPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0, pipe(&inPipe) == 0 else { throw POSIXError(.EMFILE) }
+        // Close-on-exec, so that a child another test spawns from now on does not hold
+        // these pipes open (the dup2 below gives this child its own copies). glibc
+        // declares pipe2 only under _GNU_SOURCE.
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -50,11 +50,17 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var handler: @Sendable (Request) -> Response
     private var log: [Request] = []
+    private var stopping = false
+    private var closed = false
+    /// Signalled once the serving thread has closed the listening socket.
+    private let finished = DispatchSemaphore(value: 0)
 
     /// Starts a server answering with `handler`.
     public init(handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a child process another test spawns meanwhile must not hold
+        // this server's sockets (a connection it holds stays open after ours closes).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -94,22 +100,50 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// The requests received so far.
     public var requests: [Request] { lock.withLock { log } }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections, and returns once the server's thread is done
+    /// (after the request it may be answering).
+    ///
+    /// Only that thread closes the listening socket: closed here, its descriptor
+    /// number could go to another test's new server while the thread, between two
+    /// connections, was about to call `accept` on it again, and would then answer
+    /// the other server's requests with this server's handler.
     public func stop() {
-        shutdown(socketFD, Int32(SHUT_RDWR))
-        close(socketFD)
+        let first = lock.withLock {
+            defer { stopping = true }
+            // Wakes a blocked `accept` (it fails from now on) without freeing the
+            // descriptor; under the lock, so never after the thread closed it.
+            if !stopping && !closed { shutdown(socketFD, Int32(SHUT_RDWR)) }
+            return !stopping
+        }
+        guard first else { return }
+        finished.wait()
+        finished.signal()
     }
 
     private func serve() {
-        while true {
+        defer {
+            lock.withLock {
+                closed = true
+                close(socketFD)
+            }
+            finished.signal()
+        }
+        while !lock.withLock({ stopping }) {
             let client = accept(socketFD, nil, nil)
-            if client < 0 { return }
+            if client < 0 {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return
+            }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             handle(client)
             close(client)
         }
     }
 
     private func handle(_ client: Int32) {
+        // A client that connects and says nothing cannot hold the thread (and `stop`) forever.
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var request: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !request.contains(subsequence: [13, 10, 13, 10]) {
