@@ -50,7 +50,12 @@ struct LoopbackServerTests {
                 return .init(body: Array("first".utf8))
             }
             let inFlight = Task.detached { Self.get(port: first.port) }
-            try await Task.sleep(for: .milliseconds(100))
+            // Stopped only once its thread is in the handler (however loaded the machine).
+            let deadline = ContinuousClock.now + .seconds(20)
+            while first.requests.isEmpty && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try #require(!first.requests.isEmpty, "the first request never reached the server")
             first.stop()
             // Started while the first one's thread may still be answering.
             let second = try LoopbackHTTPServer { _ in .init(body: Array("second".utf8)) }
