@@ -10,6 +10,12 @@
 // malloc/free per node, and the whole tree is released at once — without
 // gumbo_destroy_output, which recurses once per tree level and so would overflow
 // the stack on deeply nested input.
+//
+// Every block it hands out is zeroed: gumbo 0.10 sets the document's quirks mode
+// only when it parses a whole document, and a fragment parse reads the field as
+// the allocator left it. Zero is "no quirks", the mode of a fragment placed in a
+// standards-mode page; anything else made the output depend on what the heap held
+// before (a <table> closing an open <p> or not).
 
 typedef struct TidingsArenaChunk {
     struct TidingsArenaChunk *next;
@@ -47,6 +53,7 @@ static inline void *tidings_arena_alloc(void *userdata, size_t size) {
             }
             big->next = arena->chunks;
             arena->chunks = big;
+            memset((char *)big + header, 0, size);
             return (char *)big + header;
         }
         TidingsArenaChunk *chunk = (TidingsArenaChunk *)malloc(header + want);
@@ -63,6 +70,7 @@ static inline void *tidings_arena_alloc(void *userdata, size_t size) {
     void *result = arena->cursor;
     arena->cursor += size;
     arena->remaining -= size;
+    memset(result, 0, size);
     return result;
 }
 
