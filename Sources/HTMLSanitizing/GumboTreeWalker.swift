@@ -13,6 +13,8 @@ enum GumboTreeWalker {
         // length bounds it.
         var empty: UInt8 = 0
         let start = bytes.baseAddress ?? withUnsafeMutablePointer(to: &empty) { UnsafePointer($0) }
+        // The arena's blocks come zeroed, which gumbo's fragment parse relies on for
+        // the document's quirks mode (see CGumbo/shim.h).
         var arena = TidingsArena()
         tidings_arena_init(&arena, max(65_536, bytes.count * 3))
         defer { tidings_arena_release(&arena) }
