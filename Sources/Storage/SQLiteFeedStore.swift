@@ -59,13 +59,27 @@ public final class SQLiteFeedStore: FeedStore {
                 checkpointer.install(on: db.sqliteConnection)
             }
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw StorageError.open(path: path, error)
-        }
+        pool = try Self.openPool(path: path, configuration: configuration)
         writer = WriteCombiner(pool: pool)
         try migrate()
+    }
+
+    /// Opens the pool. Processes (or stores) opening a new file at the same moment
+    /// race to switch it to WAL mode, and SQLite answers the loser "database is
+    /// locked" at once rather than after the busy timeout: such an open is tried
+    /// again, a few times, after a short pause.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 8 {
+                attempt += 1
+                usleep(UInt32(20_000 * attempt))
+            } catch {
+                throw StorageError.open(path: path, error)
+            }
+        }
     }
 
     private func migrate() throws {
