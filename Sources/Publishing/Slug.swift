@@ -16,7 +16,9 @@ public enum Slug {
     /// letter or digit (emoji, symbols, scripts ICU cannot romanize).
     static func makeIfAny(_ text: String, maxLength: Int = 80) -> String? {
         // A slug needs only the start of a title; a bounded prefix bounds the work.
-        let ascii = asciiTransliteration(String(text.prefix(max(256, maxLength * 4))))
+        // (A text of at most that many bytes has at most that many characters: no cut.)
+        let bound = max(256, maxLength * 4)
+        let ascii = asciiTransliteration(text.utf8.count <= bound ? text : String(text.prefix(bound)))
         var slug: [UInt8] = []
         slug.reserveCapacity(min(ascii.utf8.count, maxLength + 1))
         var pendingHyphen = false
@@ -67,6 +69,58 @@ public enum Slug {
         // Latin letters and typographic punctuation (most news titles) need no ICU,
         // whose transliterator costs more than the rest of publishing an entry.
         if text.unicodeScalars.allSatisfy(isLatinOrPunctuation) { return fallbackTransliteration(text) }
+        if let romanized = scalarTransliteration(text) { return String(decoding: romanized, as: UTF8.self) }
+        return clusterTransliteration(text)
+    }
+
+    /// `clusterTransliteration` for the common case of a text whose every scalar is a
+    /// character of its own (Latin, Greek, Cyrillic, kana, Han, Hangul syllables, with no
+    /// combining marks or joiners) and romanizes to ASCII: one remembered lookup per
+    /// scalar, with no grapheme breaking and no normalization. Nil for any other text.
+    ///
+    /// It gives what `clusterTransliteration` gives: each character is one scalar, ICU
+    /// romanizes it to ASCII (which the Latin pass leaves as it is), and the Latin
+    /// characters go through the same table.
+    static func scalarTransliteration(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                out.append(UInt8(value))
+            } else if let index = latinTableIndex(value) {
+                out.append(contentsOf: latinTable[index])
+            } else if standsAlone(value), let romanized = ASCIITransliterator.shared.asciiRomanization(of: scalar) {
+                out.append(contentsOf: romanized)
+            } else {
+                return nil
+            }
+        }
+        return out
+    }
+
+    /// Whether `value` is in a block where every scalar is a grapheme cluster of its
+    /// own: none extends the character before it (combining marks, joiners, Hangul
+    /// jamo and the like are outside these ranges) and none joins the one after it.
+    private static func standsAlone(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x180...0x24F,  // Latin Extended-B
+            0x370...0x3FF,  // Greek and Coptic
+            0x400...0x482, 0x48A...0x52F,  // Cyrillic and its supplement, less the combining marks
+            0x1E00...0x1EFF,  // Latin Extended Additional
+            0x3000...0x3029, 0x3030...0x303F,  // CJK symbols and punctuation, less the tone marks
+            0x3041...0x3096, 0x309B...0x30FF,  // kana, less the combining sound marks
+            0x3400...0x4DBF, 0x4E00...0x9FFF,  // CJK ideographs
+            0xAC00...0xD7A3,  // Hangul syllables
+            0xFF01...0xFF5E:  // full-width ASCII
+            true
+        default: false
+        }
+    }
+
+    /// Romanization character by character, through ICU for all but Latin letters and
+    /// punctuation, then the Latin pass.
+    static func clusterTransliteration(_ text: String) -> String {
         // Other scripts go through ICU one character at a time, remembered: a slug
         // needs no context-sensitive romanization, and a news site meets the same few
         // thousand characters over and over (ICU costs tens of microseconds a title).

@@ -33,6 +33,25 @@ final class ASCIITransliterator: Sendable {
         return result
     }
 
+    /// ASCII romanizations of single scalars, with a trailing space for ideographs (as
+    /// `Slug` separates their syllables); nil for a scalar that does not romanize to ASCII.
+    private let scalarMemo = Mutex<[UInt32: [UInt8]?]>([:])
+
+    /// The ASCII romanization of `scalar` taken as a character of its own (followed by a
+    /// space when it is an ideograph), or nil when ICU gives anything but ASCII.
+    func asciiRomanization(of scalar: Unicode.Scalar) -> [UInt8]? {
+        if let known = scalarMemo.withLock({ $0[scalar.value] }) { return known }
+        var romanized: [UInt8]? = nil
+        if let text = transliterate(String(scalar)), text.utf8.allSatisfy({ $0 < 0x80 }) {
+            romanized = Array(text.utf8) + (scalar.properties.isIdeographic ? [UInt8(ascii: " ")] : [])
+        }
+        scalarMemo.withLock { memo in
+            if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }
+            memo[scalar.value] = romanized
+        }
+        return romanized
+    }
+
     #if os(Linux)
         private let handle: Mutex<OpaquePointer?>
 

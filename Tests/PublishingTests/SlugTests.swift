@@ -75,6 +75,54 @@ struct SlugTests {
         #expect(Slug.make("abc", maxLength: -5) == "a")
     }
 
+    @Test("The scalar-by-scalar path romanizes every character as the general path does")
+    func scalarPathAgrees() throws {
+        // Every scalar of the blocks the scalar path takes (the large ones sampled),
+        // each on its own.
+        var singles: [UInt32] = []
+        for range: ClosedRange<UInt32> in [0x180...0x52F, 0x1E00...0x1EFF, 0x3000...0x30FF, 0xFF01...0xFF5E] {
+            singles += Array(range)
+        }
+        singles += Array(stride(from: UInt32(0x3400), through: 0x9FFF, by: 97))
+        singles += Array(stride(from: UInt32(0xAC00), through: 0xD7A3, by: 53))
+        for value in singles {
+            let text = String(Unicode.Scalar(value)!)
+            #expect(
+                Slug.asciiTransliteration(text) == Slug.clusterTransliteration(text),
+                "U+\(String(value, radix: 16, uppercase: true))")
+        }
+        // Mixed texts, with what the scalar path must leave to the general one:
+        // combining marks (Latin, Cyrillic, kana, CJK tone marks), joiners, Hangul
+        // jamo, variation selectors, half-width sound marks, emoji, other scripts.
+        let breakers: [UInt32] = [
+            0x301, 0x306, 0x483, 0x3099, 0x302A, 0x200D, 0x200C, 0xFE0F, 0x1100, 0x1161, 0x11A8, 0xFF9E,
+            0x1F600, 0x1F1EB, 0x627, 0x64B, 0xE01, 0xE31, 0x915, 0x93F, 0x80, 0x2028, 0xD, 0xA,
+        ]
+        let pool = singles + Array(0x20...0x7E) + Array(0xA0...0x17F) + Array(0x2010...0x2027) + breakers
+        var rng = SeededGenerator(seed: 7)
+        var general = 0
+        for _ in 0..<3000 {
+            let count = Int.random(in: 1...12, using: &rng)
+            var text = ""
+            for _ in 0..<count {
+                // One in five scalars from the breakers, so most texts have none.
+                let value =
+                    Int.random(in: 0..<5, using: &rng) == 0
+                    ? breakers.randomElement(using: &rng)! : pool.randomElement(using: &rng)!
+                text.unicodeScalars.append(Unicode.Scalar(value)!)
+            }
+            let expected = Slug.clusterTransliteration(text)
+            if let fast = Slug.scalarTransliteration(text) {
+                #expect(String(decoding: fast, as: UTF8.self) == expected, "\(visible(text))")
+            } else {
+                general += 1
+            }
+            #expect(Slug.asciiTransliteration(text) == expected, "\(visible(text))")
+        }
+        // Both paths were exercised.
+        #expect(general > 300 && general < 2700, "\(general) texts took the general path")
+    }
+
     @Test("The fallback transliteration table covers letters that do not decompose")
     func fallbackTable() {
         let ascii = Slug.fallbackTransliteration("Straße Æsir øl œuvre đ ł þ é")
