@@ -66,24 +66,43 @@ final class WriteCombiner: Sendable {
         while let batch = nextBatch() {
             do {
                 let outcomes = try pool.write { db in
-                    batch.map { operation -> Result<any Sendable, any Error> in
-                        var value: (any Sendable)?
-                        do {
-                            try db.inSavepoint {
-                                value = try operation.run(db)
-                                return .commit
-                            }
-                            return .success(value!)
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
+                    batch.map { operation in Self.runInSavepoint(operation, db) }
                 }
                 for (operation, outcome) in zip(batch, outcomes) { operation.resume(outcome) }
             } catch {
                 // The transaction itself failed (begin, commit, the disk): nothing of it was stored.
                 for operation in batch { operation.resume(.failure(error)) }
             }
+        }
+    }
+
+    /// Runs `operation` in a savepoint of the open transaction: released when it
+    /// returns, rolled back when it throws.
+    ///
+    /// The three statements are prepared once per connection (GRDB's `inSavepoint`
+    /// prepared two of them again for every operation: 0.6% of a first sync's CPU).
+    /// An operation finding the transaction already ended fails with `SQLITE_ABORT`
+    /// and does not run: after an error that made SQLite roll back the whole
+    /// transaction (a full disk, say) a `SAVEPOINT` would begin a new one of its own.
+    private static func runInSavepoint(_ operation: Operation, _ db: Database) -> Result<any Sendable, any Error> {
+        guard db.isInsideTransaction else {
+            return .failure(DatabaseError(resultCode: .SQLITE_ABORT, message: "the transaction was rolled back"))
+        }
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT operation").execute()
+        } catch {
+            return .failure(error)
+        }
+        do {
+            let value = try operation.run(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+            return .success(value)
+        } catch {
+            if db.isInsideTransaction {
+                try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
+                try? db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+            }
+            return .failure(error)
         }
     }
 

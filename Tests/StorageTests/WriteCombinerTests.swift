@@ -44,6 +44,44 @@ struct WriteCombinerTests {
         #expect(outcomes.filter(\.value).count == stored.count)
     }
 
+    @Test func anOperationThatEndsTheTransactionTakesNoOtherOperationsSuccessWithIt() async throws {
+        // One operation rolls back the whole transaction, as SQLite does itself on a
+        // full disk. Whatever shared that transaction must not be reported stored.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try makePool(directory)
+        let combiner = WriteCombiner(pool: pool)
+        for round in 0..<20 {
+            let reported = await withTaskGroup(of: Int?.self) { group in
+                for n in 0..<16 {
+                    group.addTask {
+                        let value = round * 100 + n
+                        do {
+                            try await combiner.write { db in
+                                try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [value])
+                                if n == 5 { try db.execute(sql: "ROLLBACK") }
+                            }
+                            return value
+                        } catch {
+                            return nil
+                        }
+                    }
+                }
+                var stored: Set<Int> = []
+                for await value in group { if let value { stored.insert(value) } }
+                return stored
+            }
+            let stored = try await pool.read {
+                try Int.fetchSet($0, sql: "SELECT n FROM t WHERE n / 100 = ?", arguments: [round])
+            }
+            #expect(!reported.contains(round * 100 + 5))
+            #expect(reported.isSubset(of: stored), "reported stored but missing: \(reported.subtracting(stored))")
+        }
+        // The combiner still works afterwards.
+        try await combiner.write { db in try db.execute(sql: "INSERT INTO t (n) VALUES (99999)") }
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT n FROM t WHERE n = 99999") } == 99999)
+    }
+
     @Test func resultsReachTheirOwnCallers() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
