@@ -41,16 +41,78 @@ public enum HugoRenderer {
         return out
     }
 
-    /// Appends ``yamlQuoted(_:)`` of `s`, copying its bytes when nothing needs an escape.
+    /// Appends ``yamlQuoted(_:)`` of `s`, built from its UTF-8 bytes in one pass: runs
+    /// of bytes that need no escape are copied as they are, eight ASCII bytes are
+    /// checked at a time.
     private static func appendQuoted(_ s: String, to out: inout [UInt8]) {
-        if needsEscaping(s) {
-            appendUTF8(yamlQuoted(s), to: &out)
-        } else {
-            out.append(0x22)
-            appendUTF8(s, to: &out)
-            out.append(0x22)
+        var s = s
+        out.append(0x22)
+        s.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let count = bytes.count
+            var run = 0  // where the bytes not yet copied begin
+            var index = 0
+            func escape(_ replacement: StaticString, skipping length: Int) {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index &- run))
+                out.append(
+                    contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                index &+= length
+                run = index
+            }
+            while index < count {
+                while index &+ 8 <= count
+                    && !needsALook(UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)))
+                {
+                    index &+= 8
+                }
+                guard index < count else { break }
+                let byte = base[index]
+                let next = index &+ 1 < count ? base[index &+ 1] : 0
+                let third = index &+ 2 < count ? base[index &+ 2] : 0
+                switch byte {
+                case 0x22: escape("\\\"", skipping: 1)
+                case 0x5C: escape("\\\\", skipping: 1)
+                case 0x00...0x1F, 0x7F: escape(asciiEscapes[Int(byte == 0x7F ? 0x20 : byte)], skipping: 1)
+                case 0xC2 where next >= 0x80 && next <= 0x9F: escape(c1Escapes[Int(next & 0x1F)], skipping: 2)
+                case 0xE2 where next == 0x80 && third == 0xA8: escape("\\u2028", skipping: 3)
+                case 0xE2 where next == 0x80 && third == 0xA9: escape("\\u2029", skipping: 3)
+                case 0xEF where next == 0xBB && third == 0xBF: escape("\\uFEFF", skipping: 3)
+                case 0xEF where next == 0xBF && third == 0xBE: escape("\\uFFFE", skipping: 3)
+                case 0xEF where next == 0xBF && third == 0xBF: escape("\\uFFFF", skipping: 3)
+                default: index &+= 1
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: count &- run))
         }
+        out.append(0x22)
     }
+
+    /// Whether any of the eight bytes in `word` is not printable ASCII other than `"`
+    /// and `\` (a control, DEL, a quote, a backslash, or part of a multi-byte character).
+    @inline(__always)
+    private static func needsALook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & high != 0 }
+        if word & high != 0 { return true }
+        // With every byte below 0x80: one below 0x20, or equal to 0x22, 0x5C or 0x7F.
+        return hasZeroByte(word & 0xE0E0_E0E0_E0E0_E0E0) || hasZeroByte(word ^ (ones &* 0x22))
+            || hasZeroByte(word ^ (ones &* 0x5C)) || (word &+ ones) & high != 0
+    }
+
+    /// The escapes of C0 controls (by value) and, last, of DEL, as ``yamlQuoted(_:)`` writes them.
+    private static let asciiEscapes: [StaticString] = [
+        "\\0", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\a", "\\b", "\\t", "\\n", "\\v", "\\f", "\\r",
+        "\\x0E", "\\x0F", "\\x10", "\\x11", "\\x12", "\\x13", "\\x14", "\\x15", "\\x16", "\\x17", "\\x18", "\\x19",
+        "\\x1A", "\\e", "\\x1C", "\\x1D", "\\x1E", "\\x1F", "\\x7F",
+    ]
+
+    /// The escapes of C1 controls U+0080–U+009F, by value less 0x80.
+    private static let c1Escapes: [StaticString] = [
+        "\\x80", "\\x81", "\\x82", "\\x83", "\\x84", "\\x85", "\\x86", "\\x87", "\\x88", "\\x89", "\\x8A", "\\x8B",
+        "\\x8C", "\\x8D", "\\x8E", "\\x8F", "\\x90", "\\x91", "\\x92", "\\x93", "\\x94", "\\x95", "\\x96", "\\x97",
+        "\\x98", "\\x99", "\\x9A", "\\x9B", "\\x9C", "\\x9D", "\\x9E", "\\x9F",
+    ]
 
     private static func appendUTF8(_ s: String, to out: inout [UInt8]) {
         var s = s

@@ -152,11 +152,20 @@ struct HugoRendererTests {
     @Test("The rendered bytes are the fields assembled in order, for plain and escaped values")
     func renderedBytesMatchTheFields() {
         var generator = SeededGenerator(seed: 42)
-        let pieces = ["plain", "caf\u{E9}", "\"quoted\"", "back\\slash", "tab\t", "\u{2028}", "# : -", "\u{1F600}", ""]
+        // Every class of escape, the characters next to them that need none, and runs
+        // of ASCII long enough to be checked eight bytes at a time.
+        let pieces = [
+            "plain", "caf\u{E9}", "\"quoted\"", "back\\slash", "tab\t", "\u{2028}", "# : -", "\u{1F600}", "",
+            "\u{0}", "\u{7}", "\u{1B}", "\r\n", "\u{1F}", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{FF}",
+            "\u{2027}", "\u{2029}", "\u{202A}", "\u{FEFF}", "\u{FEFE}", "\u{FFFD}", "\u{FFFE}", "\u{FFFF}",
+            "\u{10000}", "abcdefghijklmnopqrstuvwxyz", "0123456789 !#$%&'()*+,-./:;<=>?@[]^_`{|}~",
+            "Москва \u{4E2D}\u{6587}", String(repeating: "x", count: 7),
+        ]
         func pick() -> String {
-            (0..<Int(generator.next() % 4)).map { _ in pieces[Int(generator.next() % 9)] }.joined()
+            (0..<Int(generator.next() % 6)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
         }
-        for round in 0..<300 {
+        for round in 0..<1000 {
             let page = HugoPage(
                 title: pick(), date: Date(timeIntervalSince1970: Double(generator.next() % 4_000_000_000)),
                 description: pick(), image: pick(), link: pick(), source: pick(), draft: round % 2 == 0,
