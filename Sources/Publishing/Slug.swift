@@ -18,7 +18,13 @@ public enum Slug {
         // A slug needs only the start of a title; a bounded prefix bounds the work.
         // (A text of at most that many bytes has at most that many characters: no cut.)
         let bound = max(256, maxLength * 4)
-        let ascii = asciiTransliteration(text.utf8.count <= bound ? text : String(text.prefix(bound)))
+        return slug(
+            ofRomanized: asciiTransliteration(text.utf8.count <= bound ? text : String(text.prefix(bound))),
+            maxLength: maxLength)
+    }
+
+    /// The slug of `ascii`, the romanization of a text; nil when it has no letter or digit.
+    static func slug(ofRomanized ascii: String, maxLength: Int) -> String? {
         var slug: [UInt8] = []
         slug.reserveCapacity(min(ascii.utf8.count, maxLength + 1))
         var pendingHyphen = false
@@ -63,7 +69,7 @@ public enum Slug {
     }
 
     /// `text` romanized to ASCII where it can be; what cannot be romanized is left as it
-    /// is, for the caller to drop.
+    /// is, or replaced by a space, for the caller to drop.
     static func asciiTransliteration(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         // Latin letters and typographic punctuation (most news titles) need no ICU,
@@ -75,28 +81,60 @@ public enum Slug {
 
     /// `clusterTransliteration` for the common case of a text whose every scalar is a
     /// character of its own (Latin, Greek, Cyrillic, kana, Han, Hangul syllables, with no
-    /// combining marks or joiners) and romanizes to ASCII: one remembered lookup per
-    /// scalar, with no grapheme breaking and no normalization. Nil for any other text.
+    /// combining marks or joiners) and romanizes to ASCII, or is part of an emoji: one
+    /// remembered lookup per scalar, with no grapheme breaking and no normalization. Nil
+    /// for any other text.
     ///
-    /// It gives what `clusterTransliteration` gives: each character is one scalar, ICU
-    /// romanizes it to ASCII (which the Latin pass leaves as it is), and the Latin
-    /// characters go through the same table.
+    /// Its slug is that of `clusterTransliteration`: each character is one scalar, ICU
+    /// romanizes it to ASCII (which the Latin pass leaves as it is), the Latin characters
+    /// go through the same table, and an emoji, which holds no letter or digit either
+    /// way, becomes spaces instead of staying as it is.
     static func scalarTransliteration(_ text: String) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count * 2)
+        var inEmoji = false
         for scalar in text.unicodeScalars {
             let value = scalar.value
             if value < 0x80 {
                 out.append(UInt8(value))
+                inEmoji = false
             } else if let index = latinTableIndex(value) {
                 out.append(contentsOf: latinTable[index])
+                inEmoji = false
+            } else if isPictograph(value) || (inEmoji && extendsEmoji(value)) {
+                out.append(UInt8(ascii: " "))
+                inEmoji = true
             } else if standsAlone(value), let romanized = ASCIITransliterator.shared.asciiRomanization(of: scalar) {
                 out.append(contentsOf: romanized)
+                inEmoji = false
             } else {
                 return nil
             }
         }
         return out
+    }
+
+    /// Whether `value` is in one of the emoji blocks, none of whose scalars romanizes to
+    /// a letter or digit (the Enclosed Alphanumeric Supplement, which has letters, is
+    /// left out but for the regional indicators).
+    static func isPictograph(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1F1E6...0x1F1FF, 0x1F300...0x1F3FA, 0x1F400...0x1F64F, 0x1F680...0x1F6FF, 0x1F900...0x1F9FF,
+            0x1FA70...0x1FAFF,
+            0x2600...0x27BF:
+            true
+        default: false
+        }
+    }
+
+    /// Whether `value` can continue an emoji: variation selectors, the zero-width joiner,
+    /// skin tones, tags (subdivision flags). They join whatever comes before them, so
+    /// they are taken only after an emoji.
+    private static func extendsEmoji(_ value: UInt32) -> Bool {
+        switch value {
+        case 0xFE0E, 0xFE0F, 0x200D, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F: true
+        default: false
+        }
     }
 
     /// Whether `value` is in a block where every scalar is a grapheme cluster of its
