@@ -212,13 +212,17 @@ public struct EntryPublisher: Sendable {
         // In the order the publisher would take them: the store keeps the last entry of
         // a repeated key at the place of its first, and pending entries come oldest
         // first, then in that order.
-        let dated = entries.lastPerKey(\.key).enumerated().map { position, entry in
-            (entry: entry, date: Self.wholeMilliseconds(entry.published ?? now), position: position)
-        }.sorted { ($0.date, $0.position) < ($1.date, $1.position) }
+        let unique = entries.lastPerKey { $0.key }
+        let dates = unique.map { Self.wholeMilliseconds($0.published ?? now) }
+        let order = unique.indices.sorted { (dates[$0], $0) < (dates[$1], $1) }
         var proposals: [String: String] = [:]
+        proposals.reserveCapacity(unique.count)
         var taken: Set<String> = []
+        taken.reserveCapacity(unique.count)
         let feedName = Self.feedName(feed.subscription)
-        for (entry, date, _) in dated {
+        for index in order {
+            let entry = unique[index]
+            let date = dates[index]
             let path = template.candidates(
                 title: entry.title, date: date, id: Self.entryToken(feedURL: feed.subscription.url, key: entry.key),
                 feed: feedName, timeZone: options.timeZone

@@ -157,7 +157,7 @@ public final class SQLiteFeedStore: FeedStore {
     /// A URL listed twice is stored once, with its last subscription's fields; the
     /// result has one record per distinct URL, in the order of first appearance.
     public func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord] {
-        let rows: [(FeedSubscription, filters: String)] = try subscriptions.map(\.storable).lastPerKey(\.url).map {
+        let rows: [(FeedSubscription, filters: String)] = try subscriptions.map(\.storable).lastPerKey { $0.url }.map {
             subscription in (subscription, try encodeJSON(subscription.filters))
         }
         return try await write("synchronize feeds") { [self] db in
@@ -307,7 +307,7 @@ public final class SQLiteFeedStore: FeedStore {
         listingPending: Bool
     ) async throws -> UpsertResult {
         let state = state?.storable
-        let batch = entries.map(\.storable).lastPerKey(\.key).map { entry in
+        let batch = entries.map(\.storable).lastPerKey { $0.key }.map { entry in
             IncomingEntry(
                 entry: entry,
                 authors: JSONColumns.text(entry.authors),

@@ -3,13 +3,25 @@ extension Sequence {
     ///
     /// How a list that names a thing twice is read throughout Tidings: a feed listed
     /// twice in the configuration, an entry repeated in one document.
+    ///
+    /// Elements are not copied when no key repeats (the usual case: entries are large
+    /// structs, and a sync reads every document's entries through this).
     public func lastPerKey<Key: Hashable>(_ key: (Element) -> Key) -> [Element] {
-        var order: [Key] = []
-        var latest: [Key: Element] = [:]
-        for element in self {
-            let name = key(element)
-            if latest.updateValue(element, forKey: name) == nil { order.append(name) }
+        let elements = Array(self)
+        var slot: [Key: Int] = [:]
+        slot.reserveCapacity(elements.count)
+        var chosen: [Int] = []
+        chosen.reserveCapacity(elements.count)
+        for index in elements.indices {
+            let name = key(elements[index])
+            if let place = slot[name] {
+                chosen[place] = index
+            } else {
+                slot[name] = chosen.count
+                chosen.append(index)
+            }
         }
-        return order.map { latest[$0]! }
+        if chosen.count == elements.count { return elements }
+        return chosen.map { elements[$0] }
     }
 }
