@@ -24,7 +24,7 @@ public enum URLResolver {
     }
 
     /// The length of the scheme at the start of `bytes` (before its `:`), or nil.
-    static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         for (offset, c) in bytes.enumerated() {
             switch c {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):

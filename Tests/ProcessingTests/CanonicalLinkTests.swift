@@ -1,5 +1,6 @@
-import Processing
 import Testing
+
+@testable import Processing
 
 @Suite struct CanonicalLinkTests {
     static let cases: [(String, String?)] = [
@@ -29,6 +30,48 @@ import Testing
     @Test(arguments: cases)
     func canonical(input: String, expected: String?) {
         #expect(CanonicalLink.make(input, trackingParameters: ProcessingOptions.defaultTrackingParameters) == expected)
+    }
+
+    @Test("ASCII URLs take a byte path that gives what the general path gives")
+    func bytePathAgrees() {
+        let schemes = ["https", "HTTP", "Ftp", "ws", "wss", "x-y.z+1", "1http", "mailto", "", "h t"]
+        let afterScheme = ["://", ":/", ":", "//", ":///", "://\r\n"]
+        let userInfo = ["", "user@", "u:p@", "@", "a@b@", "ü@"]
+        let hosts = ["Example.COM", "e.com", "[::1]", "[::1]]", "[a:b", "", "Ünï.example", "x\r\ny", "h:"]
+        let ports = ["", ":80", ":443", ":21", ":", ":8080", ":80:80", ":x"]
+        let paths = ["", "/", "/A/b", "/ä", "/a?b", "//", "/%7Euser", "/a\r\n"]
+        let queries = [
+            "", "?", "?a=1", "?utm_source=x", "?a=1&UTM_Medium=2&&b", "?fbclid", "?=x&x=", "?&&", "?a=1&fbclid=2#x",
+            "?Ref=1&a", "?\u{212A}ey=1",
+        ]
+        let fragments = ["", "#", "#x", "#a?b", "#/c", "#\u{E9}"]
+        let spaces = ["", " ", "\t", "\n ", "\u{A0}", "\u{85}"]
+        let parameterSets: [[String]] = [
+            ProcessingOptions.defaultTrackingParameters, [], ["ref", "a*"], ["*"], ["\u{212A}ey"], ["a\u{37E}"], ["A"],
+        ]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func pick<T>(_ items: [T]) -> T {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return items[Int(state % UInt64(items.count))]
+        }
+        var byteWay = 0
+        for _ in 0..<20_000 {
+            let url =
+                pick(spaces) + pick(schemes) + pick(afterScheme) + pick(userInfo) + pick(hosts) + pick(ports)
+                + pick(paths) + pick(queries) + pick(fragments) + pick(spaces)
+            let parameters = pick(parameterSets)
+            var bytes = url
+            if bytes.withUTF8({ CanonicalLink.asciiCanonical($0, trackingParameters: parameters) }) != nil {
+                byteWay += 1
+            }
+            #expect(
+                CanonicalLink.make(url, trackingParameters: parameters)
+                    == CanonicalLink.general(url, trackingParameters: parameters), "\(url) \(parameters)")
+        }
+        // Both ways were taken.
+        #expect(byteWay > 1500 && byteWay < 6000, "\(byteWay) URLs took the byte path")
     }
 
     @Test func customParameters() {
