@@ -59,10 +59,11 @@ let package = Package(
             ]
         ),
         .target(name: "Processing", dependencies: ["TidingsModel", "HTMLSanitizing"]),
+        .systemLibrary(name: "CSQLiteTuning"),
         .target(
             name: "Storage",
             dependencies: [
-                "TidingsModel", .product(name: "GRDB", package: "GRDB.swift"),
+                "TidingsModel", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

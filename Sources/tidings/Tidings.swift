@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Storage
 
 #if canImport(Glibc)
     import CMalloc
@@ -11,6 +12,7 @@ import Logging
 struct Tidings: AsyncParsableCommand {
     static func main() async {
         tuneAllocator()
+        SQLiteFeedStore.disableMemoryStatistics()
         await Self.main(nil)
     }
 

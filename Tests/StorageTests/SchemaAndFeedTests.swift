@@ -275,3 +275,16 @@ struct SchemaAndFeedTests {
         #expect(try await reopened.feeds()[0].subscription == original)
     }
 }
+
+@Suite("SQLite process settings")
+struct SQLiteProcessSettingsTests {
+    @Test("Memory statistics can no longer be turned off once SQLite is in use; stores work either way")
+    func memoryStatisticsAfterFirstUse() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        // SQLite is initialized now (the store opened connections): too late.
+        #expect(SQLiteFeedStore.disableMemoryStatistics() == false)
+        #expect(try await store.feeds().isEmpty)
+    }
+}
