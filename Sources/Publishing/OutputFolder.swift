@@ -125,20 +125,20 @@ public struct OutputFolder: Sendable {
     private func withParent<Result>(
         of relativePath: String, _ body: (_ parent: Int32, _ name: String) throws -> Result
     ) throws -> Result {
-        let names = try Self.segments(of: relativePath)
+        let (folder, name) = try Self.split(relativePath)
         func attempt() throws -> Result {
-            guard let parent = try openParent(names, of: relativePath, create: true) else {
+            guard let parent = try openParent(folder, of: relativePath, create: true) else {
                 throw PublishingError.fileSystem("create the folder of", relativePath, code: ENOENT)
             }
             defer { parent.close() }
-            return try body(parent.descriptor, names[names.count - 1])
+            return try body(parent.descriptor, name)
         }
         do {
             return try attempt()
-        } catch let error as PublishingError where error.errorNumber == ENOENT && names.count > 1 {
+        } catch let error as PublishingError where error.errorNumber == ENOENT && !folder.isEmpty {
             // A folder opened earlier in this run was removed since (creating a file in
             // a removed folder fails): check, and make, it again.
-            checkedFolders.forget(names.dropLast().joined(separator: "/"))
+            checkedFolders.forget(folder)
             return try attempt()
         }
     }
@@ -283,12 +283,12 @@ public struct OutputFolder: Sendable {
 
     /// Whether something exists at `relativePath`; `false` for unsafe paths.
     public func exists(_ relativePath: String) -> Bool {
-        guard let names = try? Self.segments(of: relativePath),
-            let parent = try? openParent(names, of: relativePath, create: false)
+        guard let (folder, name) = try? Self.split(relativePath),
+            let parent = try? openParent(folder, of: relativePath, create: false)
         else { return false }
         defer { parent.close() }
         var info = stat()
-        return fstatat(parent.descriptor, names[names.count - 1], &info, AT_SYMLINK_NOFOLLOW) == 0
+        return fstatat(parent.descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0
     }
 
     /// The bytes of the regular file at `relativePath`; `nil` when it is missing, not a
@@ -301,6 +301,41 @@ public struct OutputFolder: Sendable {
     }
 
     // MARK: - Paths
+
+    /// A safe relative path (as ``segments(of:)`` checks it) split at its last `/`: the
+    /// folder (`""` for the top) and the name. Without an array or a string per segment:
+    /// a sync splits two paths per entry it writes.
+    static func split(_ relativePath: String) throws -> (folder: String, name: String) {
+        let utf8 = relativePath.utf8
+        guard !relativePath.isEmpty else { throw PublishingError.unsafePath(relativePath, "the path is empty") }
+        guard utf8.first != UInt8(ascii: "/") else {
+            throw PublishingError.unsafePath(relativePath, "the path is absolute")
+        }
+        guard !utf8.contains(0) else {
+            throw PublishingError.unsafePath(relativePath, "the path contains a NUL character")
+        }
+        var start = utf8.startIndex
+        var lastSlash: String.Index?
+        var index = utf8.startIndex
+        while true {
+            let byte = index < utf8.endIndex ? utf8[index] : UInt8(ascii: "/")
+            if byte == UInt8(ascii: "/") {
+                let segment = utf8[start..<index]
+                guard !segment.isEmpty else {
+                    throw PublishingError.unsafePath(relativePath, "the path has an empty segment")
+                }
+                if segment.count <= 2 && segment.allSatisfy({ $0 == UInt8(ascii: ".") }) {
+                    throw PublishingError.unsafePath(relativePath, "the path has a \"\(Substring(segment))\" segment")
+                }
+                guard index < utf8.endIndex else { break }
+                lastSlash = index
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        guard let lastSlash else { return ("", relativePath) }
+        return (String(Substring(utf8[..<lastSlash])), String(Substring(utf8[utf8.index(after: lastSlash)...])))
+    }
 
     /// The segments of a safe relative path.
     static func segments(of relativePath: String) throws -> [String] {
@@ -339,9 +374,9 @@ public struct OutputFolder: Sendable {
     /// of files into a few folders walks each folder once. Writes through the descriptor
     /// land in the folder that was checked, even if its path is swapped for a symbolic
     /// link afterwards. `nil` when a folder is missing and `create` is false.
-    private func openParent(_ names: [String], of relativePath: String, create: Bool) throws -> OpenFolder? {
-        let folder = names.dropLast().joined(separator: "/")
+    private func openParent(_ folder: String, of relativePath: String, create: Bool) throws -> OpenFolder? {
         if let known = checkedFolders.descriptor(of: folder) { return OpenFolder(descriptor: known, owned: false) }
+        let names = try Self.segments(of: relativePath)
         guard let resolved = try resolveParent(names, of: relativePath, create: create) else { return nil }
         let descriptor = open(resolved, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {

@@ -217,3 +217,36 @@ struct OutputFolderTests {
         #expect(temp.allFiles() == [name])
     }
 }
+
+@Suite("OutputFolder path checks")
+struct OutputFolderPathTests {
+    /// The outcome of a check as text: the parts, or the error's description.
+    func outcome(_ body: () throws -> (String, String)) -> String {
+        do {
+            let (folder, name) = try body()
+            return "ok \(folder) | \(name)"
+        } catch {
+            return "error \(error)"
+        }
+    }
+
+    @Test("Splitting at the last slash agrees with the segment-by-segment check")
+    func splitAgreesWithSegments() {
+        let pieces = ["a", "2025", "12", "slug.md", ".", "..", "...", ".x", "", "/", "\u{0}", "é", "a b", "x..y"]
+        var state: UInt64 = 0x1234_5678_9ABC_DEF1
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<5000 {
+            let path = (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined(separator: next(4) == 0 ? "" : "/")
+            let expected = outcome {
+                let names = try OutputFolder.segments(of: path)
+                return (names.dropLast().joined(separator: "/"), names[names.count - 1])
+            }
+            #expect(outcome { try OutputFolder.split(path) } == expected, "\(visible(path))")
+        }
+        #expect(outcome { try OutputFolder.split("2025/12/a.md") } == "ok 2025/12 | a.md")
+        #expect(outcome { try OutputFolder.split("a.md") } == "ok  | a.md")
+    }
+}
