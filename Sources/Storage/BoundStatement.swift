@@ -62,6 +62,36 @@ struct BoundStatement: ~Copyable {
         }
     }
 
+    /// Binds each of `texts` (NULL when nil) to its 1-based parameter, runs `body` (which
+    /// binds the rest and executes), and unbinds them.
+    ///
+    /// The texts are copied once into one buffer and bound in place: bound one by one,
+    /// SQLite would copy each into an allocation of its own (and free the previous one),
+    /// a dozen allocations per stored entry.
+    func withTexts<T>(_ texts: [(index: Int32, value: String?)], _ body: () throws -> T) throws -> T {
+        var total = 1  // never an empty buffer: a nil pointer would bind NULL, not ""
+        for (_, value) in texts { total += value?.utf8.count ?? 0 }
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { buffer in
+            var offset = 0
+            for (index, value) in texts {
+                guard var value else {
+                    sqlite3_bind_null(handle, index)
+                    continue
+                }
+                let start = buffer.baseAddress! + offset
+                let count = value.withUTF8 { bytes in
+                    if let source = bytes.baseAddress { start.update(from: source, count: bytes.count) }
+                    return bytes.count
+                }
+                offset += count
+                // SQLITE_STATIC: the bytes stay valid until they are unbound below.
+                _ = sqlite3_bind_text(handle, index, UnsafePointer(start), Int32(count), nil)
+            }
+            defer { for (index, _) in texts { sqlite3_bind_null(handle, index) } }
+            return try body()
+        }
+    }
+
     /// Binds `text` to the 1-based parameter `index` without copying it, and runs the
     /// statement to its end: for a large value (an entry's body), which SQLite would
     /// otherwise copy once at the bind and again into the row.

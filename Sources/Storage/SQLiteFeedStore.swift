@@ -450,25 +450,24 @@ public final class SQLiteFeedStore: FeedStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insertEntry.bind(feedID, at: 1)
-        insertEntry.bind(entry.key, at: 2)
-        insertEntry.bind(entry.canonicalLink, at: 3)
         insertEntry.bind(published, at: 4)
-        insertEntry.bind(entry.contentHash, at: 5)
         insertEntry.bind(now, at: 6)
         insertEntry.bind(now, at: 7)
         insertEntry.bind(published ?? now, at: 8)
         insertEntry.bind(false, at: 9)
         insertEntry.bind(duplicateOf, at: 10)
-        insertEntry.bind(outputPath, at: 11)
-        do {
-            try insertEntry.execute()
-        } catch let error as DatabaseError
-            where outputPath != nil && error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+        try insertEntry.withTexts([(2, entry.key), (3, entry.canonicalLink), (5, entry.contentHash), (11, outputPath)])
         {
-            // Another entry holds the proposed path: store the entry without one.
-            outputPath = nil
-            insertEntry.bind(nil as String?, at: 11)
-            try insertEntry.execute()
+            do {
+                try insertEntry.execute()
+            } catch let error as DatabaseError
+                where outputPath != nil && error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            {
+                // Another entry holds the proposed path: store the entry without one.
+                outputPath = nil
+                insertEntry.bind(nil as String?, at: 11)
+                try insertEntry.execute()
+            }
         }
         guard db.changesCount == 1 else { throw StorageError.unknownFeed(path: path, id: feedID) }
         let id = db.lastInsertedRowID
@@ -480,15 +479,13 @@ public final class SQLiteFeedStore: FeedStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insertContent.bind(id, at: 1)
-        insertContent.bind(entry.title, at: 2)
-        insertContent.bind(entry.link, at: 3)
         insertContent.bind(Timestamp.milliseconds(entry.updated), at: 4)
-        insertContent.bind(entry.description, at: 5)
-        insertContent.bind(entry.image, at: 6)
-        insertContent.bind(incoming.authors, at: 7)
-        insertContent.bind(incoming.categories, at: 8)
-        insertContent.bind(incoming.enclosures, at: 9)
-        try insertContent.execute(binding: entry.body, at: 10)
+        try insertContent.withTexts([
+            (2, entry.title), (3, entry.link), (5, entry.description), (6, entry.image), (7, incoming.authors),
+            (8, incoming.categories), (9, incoming.enclosures),
+        ]) {
+            try insertContent.execute(binding: entry.body, at: 10)
+        }
         return (id, duplicateOf != nil, outputPath != nil)
     }
 
