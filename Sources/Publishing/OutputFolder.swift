@@ -302,9 +302,10 @@ public struct OutputFolder: Sendable {
 
     // MARK: - Paths
 
-    /// A safe relative path (as ``segments(of:)`` checks it) split at its last `/`: the
-    /// folder (`""` for the top) and the name. Without an array or a string per segment:
-    /// a sync splits two paths per entry it writes.
+    /// A safe relative path split at its last `/`: the folder (`""` for the top) and the
+    /// name. Safe: not empty, not absolute, no NUL, no empty, `.` or `..` segment. Checked
+    /// in one pass over the bytes, without an array or a string per segment: a sync
+    /// splits two paths per entry it writes.
     static func split(_ relativePath: String) throws -> (folder: String, name: String) {
         let utf8 = relativePath.utf8
         guard !relativePath.isEmpty else { throw PublishingError.unsafePath(relativePath, "the path is empty") }
@@ -337,33 +338,10 @@ public struct OutputFolder: Sendable {
         return (String(Substring(utf8[..<lastSlash])), String(Substring(utf8[utf8.index(after: lastSlash)...])))
     }
 
-    /// The segments of a safe relative path.
+    /// The segments of a safe relative path (checked by ``split(_:)``).
     static func segments(of relativePath: String) throws -> [String] {
-        guard !relativePath.isEmpty else { throw PublishingError.unsafePath(relativePath, "the path is empty") }
-        guard !relativePath.hasPrefix("/") else {
-            throw PublishingError.unsafePath(relativePath, "the path is absolute")
-        }
-        guard !relativePath.utf8.contains(0) else {
-            throw PublishingError.unsafePath(relativePath, "the path contains a NUL character")
-        }
-        // Split and checked as bytes: `/` and `.` are ASCII, and String comparisons of
-        // every segment of every written path add up.
-        var names: [String] = []
-        var start = relativePath.utf8.startIndex
-        while true {
-            let end = relativePath.utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? relativePath.utf8.endIndex
-            let segment = relativePath.utf8[start..<end]
-            guard !segment.isEmpty else {
-                throw PublishingError.unsafePath(relativePath, "the path has an empty segment")
-            }
-            if segment.count <= 2 && segment.allSatisfy({ $0 == UInt8(ascii: ".") }) {
-                throw PublishingError.unsafePath(relativePath, "the path has a \"\(Substring(segment))\" segment")
-            }
-            names.append(String(Substring(segment)))
-            guard end < relativePath.utf8.endIndex else { break }
-            start = relativePath.utf8.index(after: end)
-        }
-        return names
+        let (folder, name) = try split(relativePath)
+        return folder.split(separator: "/").map(String.init) + [name]
     }
 
     /// The real folder holding the path's last segment, walking (and, with `create`,

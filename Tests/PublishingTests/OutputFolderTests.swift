@@ -230,7 +230,30 @@ struct OutputFolderPathTests {
         }
     }
 
-    @Test("Splitting at the last slash agrees with the segment-by-segment check")
+    /// The rules spelled out segment by segment (how the check was written before it
+    /// became one pass over the bytes).
+    static func referenceSegments(of relativePath: String) throws -> [String] {
+        guard !relativePath.isEmpty else { throw PublishingError.unsafePath(relativePath, "the path is empty") }
+        guard !relativePath.hasPrefix("/") else {
+            throw PublishingError.unsafePath(relativePath, "the path is absolute")
+        }
+        guard !relativePath.utf8.contains(0) else {
+            throw PublishingError.unsafePath(relativePath, "the path contains a NUL character")
+        }
+        var names: [String] = []
+        for segment in relativePath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            guard !segment.isEmpty else {
+                throw PublishingError.unsafePath(relativePath, "the path has an empty segment")
+            }
+            if segment.count <= 2 && segment.allSatisfy({ $0 == UInt8(ascii: ".") }) {
+                throw PublishingError.unsafePath(relativePath, "the path has a \"\(Substring(segment))\" segment")
+            }
+            names.append(String(Substring(segment)))
+        }
+        return names
+    }
+
+    @Test("Splitting at the last slash agrees with the segment-by-segment rules")
     func splitAgreesWithSegments() {
         let pieces = ["a", "2025", "12", "slug.md", ".", "..", "...", ".x", "", "/", "\u{0}", "é", "a b", "x..y"]
         var state: UInt64 = 0x1234_5678_9ABC_DEF1
@@ -241,10 +264,13 @@ struct OutputFolderPathTests {
         for _ in 0..<5000 {
             let path = (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined(separator: next(4) == 0 ? "" : "/")
             let expected = outcome {
-                let names = try OutputFolder.segments(of: path)
+                let names = try Self.referenceSegments(of: path)
                 return (names.dropLast().joined(separator: "/"), names[names.count - 1])
             }
             #expect(outcome { try OutputFolder.split(path) } == expected, "\(visible(path))")
+            let segments = outcome { (try OutputFolder.segments(of: path).joined(separator: "|"), "") }
+            let referenceSegments = outcome { (try Self.referenceSegments(of: path).joined(separator: "|"), "") }
+            #expect(segments == referenceSegments, "\(visible(path))")
         }
         #expect(outcome { try OutputFolder.split("2025/12/a.md") } == "ok 2025/12 | a.md")
         #expect(outcome { try OutputFolder.split("a.md") } == "ok  | a.md")
