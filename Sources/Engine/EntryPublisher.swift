@@ -7,9 +7,11 @@ import TidingsModel
 ///
 /// Crash safety comes from the order of steps: the store holds an entry before any
 /// file is written; a path is reserved in the store before the file is written; the
-/// file is written atomically; the published version is recorded last. Whatever
-/// step a run dies in, the next run finds the entry still pending and redoes the
-/// rest, writing the same bytes to the same path.
+/// file is written atomically; the published version is recorded last, or, for a new
+/// entry stored holding its path (and so recorded as published at once), its feed's
+/// publications are confirmed last. Whatever step a run dies in, the next run finds
+/// the entry still pending and redoes the rest, writing the same bytes to the same
+/// path.
 public struct EntryPublisher: Sendable {
     /// Where feeds and entries are kept.
     public let store: any FeedStore
@@ -48,9 +50,11 @@ public struct EntryPublisher: Sendable {
     ///
     /// `reservedNow` are entries whose path was reserved as they were stored (see
     /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new,
-    /// and are created without replacing anything. A file that appeared at such a path
-    /// since it was found free is kept, and the entry gives the path up and reserves
-    /// the next free one, in order with the entries that held none.
+    /// and are created without replacing anything. The store recorded them as
+    /// published already; confirming their feed records them once their files are
+    /// written. A file that appeared at such a path since it was found free is kept,
+    /// and the entry gives the path up and reserves the next free one, in order with
+    /// the entries that held none.
     ///
     /// `stubs` are the pending publications when the caller has them already (an
     /// upsert can list them); `filesWritten` runs once the files are on disk, before
@@ -66,14 +70,13 @@ public struct EntryPublisher: Sendable {
         if pending.isEmpty { return Result() }
         var result = Result()
         var published: [(entryID: Int64, contentHash: String)] = []
-        published.reserveCapacity(pending.count)
-        func count(_ creation: OutputFolder.Creation, of stored: StoredEntry) -> Bool {
+        func count(_ creation: OutputFolder.Creation, of stored: StoredEntry, recorded: Bool = false) -> Bool {
             switch creation {
             case .created: result.filesWritten += 1
             case .identical: result.unchanged += 1
             case .occupied: return false
             }
-            published.append((entryID: stored.id, contentHash: stored.entry.contentHash))
+            if !recorded { published.append((entryID: stored.id, contentHash: stored.entry.contentHash)) }
             return true
         }
         // In pending order: entries with no path, and those whose new path was taken.
@@ -86,7 +89,9 @@ public struct EntryPublisher: Sendable {
             }
             let bytes = renderBytes(stored, of: feed)
             if reservedNow.contains(stored.id) {
-                if !count(try folder.create(bytes, at: path, durably: false), of: stored) { unplaced.append(stored) }
+                if !count(try folder.create(bytes, at: path, durably: false), of: stored, recorded: true) {
+                    unplaced.append(stored)
+                }
                 continue
             }
             // Reserved but pending: changed since, or a run died while writing it.
@@ -118,10 +123,13 @@ public struct EntryPublisher: Sendable {
                     title: stored.entry.title, feed: byID[stored.feedID]?.subscription.url ?? "")
             }
         }
-        // The files reach the disk before the store says they are there.
+        // The files reach the disk before the store says they are there. Every pending
+        // entry of these feeds is in its file now, those recorded as they were stored
+        // included: their feeds' publications are confirmed.
         if result.filesWritten > 0 { try folder.synchronize() }
         await filesWritten()
-        try await store.markPublished(published)
+        let confirmed = feedID.map { [$0] } ?? Array(Set(pending.map(\.feedID))).sorted()
+        try await store.markPublished(published, confirming: confirmed)
         return result
     }
 

@@ -170,7 +170,8 @@ public struct UpsertResult: Sendable, Hashable {
     /// New entries recorded as duplicates of an entry of another feed (by canonical link).
     public var duplicates: Int
     /// New entries that now hold the path proposed for them (see
-    /// ``FeedStore/upsert(entries:feedID:at:proposedPaths:state:listingPending:)``), by id.
+    /// ``FeedStore/upsert(entries:feedID:at:proposedPaths:state:listingPending:)``), by
+    /// id. Each is recorded as published, unconfirmed until its file is written.
     public var reserved: Set<Int64>
     /// When asked for: the feed's pending publications once the entries are stored,
     /// as ``FeedStore/pendingPublicationStubs(feedID:)`` would list them.
@@ -195,8 +196,13 @@ public struct UpsertResult: Sendable, Hashable {
 /// The SQLite implementation (`SQLiteFeedStore`) is the default; a PostgreSQL one
 /// will implement the same protocol, so nothing here assumes SQLite. Every method is
 /// one transaction: a crash between two calls loses nothing that a re-run does not
-/// redo (entries are upserted before they are published, and publication is
-/// recorded after the file is written).
+/// redo. Entries are upserted before they are published. Publication is recorded
+/// after the file is written, with one exception that a crash cannot lose either: a
+/// new entry stored holding its path is recorded as published in the upsert itself,
+/// and its feed as holding unconfirmed publications; such entries count as pending
+/// until ``markPublished(_:confirming:)`` names their feed, after their files are on
+/// disk. (This spares a second write of every new entry's row and indexes.) One
+/// feed is refreshed and published by one worker at a time.
 public protocol FeedStore: Sendable {
     /// Makes the store's feed list match the configuration: adds new subscriptions,
     /// updates changed ones, disables (never deletes) those no longer configured.
@@ -220,7 +226,10 @@ public protocol FeedStore: Sendable {
     /// `proposedPaths` (entry key to output path) lets a new entry reserve its path in
     /// the same transaction, as ``reservePaths(_:)`` would: an entry that is not new,
     /// is a duplicate, or whose path another entry holds gets no path (the publisher
-    /// then reserves one). The result lists the entries that got theirs.
+    /// then reserves one). The result lists the entries that got theirs
+    /// (``UpsertResult/reserved``). Each of those is recorded as published with its
+    /// content hash at once, unconfirmed: it stays pending until
+    /// ``markPublished(_:confirming:)`` confirms its feed.
     ///
     /// `state`, when given, replaces the feed's fetch state in the same transaction
     /// (as ``updateState(feedID:_:)`` would), so new validators are never stored
@@ -233,8 +242,10 @@ public protocol FeedStore: Sendable {
         listingPending: Bool
     ) async throws -> UpsertResult
 
-    /// Entries to write: not retired, not duplicates, and never published or
-    /// published with another content hash. Oldest first. `feedID` limits to one feed.
+    /// Entries to write: not retired, not duplicates, and never published, published
+    /// with another content hash, or published unconfirmed (see
+    /// ``upsert(entries:feedID:at:proposedPaths:state:listingPending:)``). Oldest first
+    /// (by `date`, then id). `feedID` limits to one feed.
     func pendingPublications(feedID: Int64?) async throws -> [StoredEntry]
 
     /// The same entries as ``pendingPublications(feedID:)`` without their content:
@@ -252,14 +263,17 @@ public protocol FeedStore: Sendable {
     /// candidates.
     func reservePaths(_ reservations: [(entryID: Int64, path: String)]) async throws -> Set<Int64>
 
-    /// Gives up, in one transaction, the paths of entries never published: a file
-    /// Tidings did not write was found at each, so they are reserved again (see
-    /// ``reservePaths(_:)``). Entries already published keep theirs.
+    /// Gives up, in one transaction, the paths of entries never published or
+    /// published unconfirmed: a file Tidings did not write was found at each, so they
+    /// are reserved again (see ``reservePaths(_:)``) and are pending as never
+    /// published. Entries whose publication is confirmed keep theirs.
     func releasePaths(entryIDs: [Int64]) async throws
 
     /// Records, in one transaction, that each entry's file now holds the version
-    /// with `contentHash`.
-    func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws
+    /// with `contentHash`, and that the files of every entry of the feeds in
+    /// `feedIDs` are on disk: their unconfirmed publications are confirmed.
+    func markPublished(_ versions: [(entryID: Int64, contentHash: String)], confirming feedIDs: [Int64])
+        async throws
 
     /// Published, non-retired entries of a feed that fall outside retention: older
     /// than `maxAge` (by `date`) or beyond the newest `maxItems`.
@@ -294,8 +308,14 @@ extension FeedStore {
         try await reservePaths([(entryID: entryID, path: path)]).contains(entryID)
     }
 
-    /// Records that the version with `contentHash` is now in the entry's file.
+    /// Records, in one transaction, that each entry's file now holds the version with
+    /// `contentHash`, confirming no feed's publications.
+    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws {
+        try await markPublished(versions, confirming: [])
+    }
+
+    /// Records that one entry's file now holds the version with `contentHash`.
     public func markPublished(entryID: Int64, contentHash: String) async throws {
-        try await markPublished([(entryID: entryID, contentHash: contentHash)])
+        try await markPublished([(entryID: entryID, contentHash: contentHash)], confirming: [])
     }
 }

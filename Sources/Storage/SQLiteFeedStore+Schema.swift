@@ -111,6 +111,12 @@ extension SQLiteFeedStore {
             ALTER TABLE entries DROP COLUMN body;
             """
         ),
+        (
+            // The first entry id of the feed whose publication is recorded but not yet
+            // confirmed on disk (see `FeedStore`); NULL when every file is confirmed.
+            "v3 unconfirmed publications",
+            "ALTER TABLE feeds ADD COLUMN unconfirmed_from INTEGER;"
+        ),
     ]
 
     /// The migration identifiers in order (for tests and `tidings` diagnostics).

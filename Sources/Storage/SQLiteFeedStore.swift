@@ -137,6 +137,13 @@ public final class SQLiteFeedStore: FeedStore {
         try pool.read { try Self.makeMigrator().appliedMigrations($0) }
     }
 
+    /// The first entry id of the feed whose publication is unconfirmed, if any (for tests).
+    func unconfirmedFrom(feedID: Int64) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT unconfirmed_from FROM feeds WHERE id = ?", arguments: [feedID])
+        }
+    }
+
     /// The file's journal mode (`wal`).
     func journalMode() throws -> String {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
@@ -314,7 +321,9 @@ public final class SQLiteFeedStore: FeedStore {
     /// feed is recorded as its duplicate.
     ///
     /// A new, non-duplicate entry with a proposed path is inserted holding it, unless
-    /// another entry holds it already.
+    /// another entry holds it already, and recorded as published unconfirmed: its
+    /// feed's `unconfirmed_from` is set to the first such id unless set already (by a
+    /// run that died before confirming).
     public func upsert(
         entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?,
         listingPending: Bool
@@ -332,12 +341,15 @@ public final class SQLiteFeedStore: FeedStore {
         let nowMilliseconds = Timestamp.milliseconds(now)
         return try await write("store the entries of feed \(feedID)") { [self] db in
             guard
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM feeds WHERE id = ?"), arguments: [feedID])
-                    != nil
+                let feedRow = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT unconfirmed_from FROM feeds WHERE id = ?"), arguments: [feedID])
             else {
                 throw StorageError.unknownFeed(path: path, id: feedID)
             }
+            let unconfirmedFrom: Int64? = feedRow[0]
             var result = UpsertResult()
+            // New entries stored as published before their files exist, in insertion order.
+            var unconfirmed: [PendingPublication] = []
             var claimed = Set<Int64>()
             var matches: [Int: MatchedEntry] = [:]
             // A feed with nothing stored yet (its first fetch) has nothing to match, nor
@@ -372,7 +384,7 @@ public final class SQLiteFeedStore: FeedStore {
                     if match.contentHash == incoming.entry.contentHash {
                         result.unchanged += 1
                     } else {
-                        try update(db, match, with: incoming, at: nowMilliseconds)
+                        try update(db, match, with: incoming, at: nowMilliseconds, unconfirmedFrom: unconfirmedFrom)
                         result.changed += 1
                     }
                 } else {
@@ -382,19 +394,48 @@ public final class SQLiteFeedStore: FeedStore {
                     if inserted.isDuplicate {
                         result.duplicates += 1
                     }
-                    if inserted.holdsPath {
+                    if let path = inserted.path {
                         result.reserved.insert(inserted.id)
+                        unconfirmed.append(
+                            PendingPublication(
+                                id: inserted.id, feedID: feedID, key: incoming.entry.key,
+                                contentHash: incoming.entry.contentHash, path: path,
+                                date: Timestamp.date(inserted.entryDate)))
                     }
                 }
             }
+            if let first = unconfirmed.first, unconfirmedFrom == nil {
+                try setUnconfirmedFrom(db, first.id, feedID: feedID)
+            }
             if let state { try writeState(db, feedID: feedID, state) }
-            if listingPending { result.pending = try Self.pendingStubs(db, feedID: feedID) }
+            if let unconfirmedFrom {
+                // A run died before confirming this feed's files: list them all from the
+                // store, and drop the mark once it covers nothing.
+                let covered = try Self.unconfirmedStubs(db, feedID: feedID, from: unconfirmedFrom)
+                if covered.isEmpty { try setUnconfirmedFrom(db, nil, feedID: feedID) }
+                if listingPending {
+                    result.pending = try Self.pendingStubs(db, feedID: feedID, adding: covered)
+                }
+            } else if listingPending {
+                // The entries just stored unconfirmed are known: only the others are read.
+                result.pending = try Self.pendingStubs(db, feedID: feedID, adding: unconfirmed)
+            }
             return result
         }
     }
 
-    private func update(_ db: Database, _ match: MatchedEntry, with incoming: IncomingEntry, at now: Int64) throws {
+    /// Stores a changed entry. One the feed's mark covers has no confirmed file: its
+    /// record of publication goes, so that it stays pending once the mark is dropped
+    /// (and if it changes back to the recorded version).
+    private func update(
+        _ db: Database, _ match: MatchedEntry, with incoming: IncomingEntry, at now: Int64, unconfirmedFrom: Int64?
+    ) throws {
         let entry = incoming.entry
+        if let unconfirmedFrom, match.id >= unconfirmedFrom {
+            try db.cachedStatement(sql: "UPDATE entries SET published_hash = NULL WHERE id = ?").execute(arguments: [
+                match.id
+            ])
+        }
         let published = Timestamp.milliseconds(entry.published) ?? match.published
         try db.cachedStatement(
             sql: """
@@ -417,8 +458,16 @@ public final class SQLiteFeedStore: FeedStore {
         ])
     }
 
+    private func setUnconfirmedFrom(_ db: Database, _ id: Int64?, feedID: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE feeds SET unconfirmed_from = ? WHERE id = ?").execute(arguments: [
+            id, feedID,
+        ])
+    }
+
+    /// Inserts a new entry; a new, non-duplicate one holding its proposed path is
+    /// recorded as published (unconfirmed) in the same row.
     private func insert(_ db: Database, _ incoming: IncomingEntry, feedID: Int64, at now: Int64) throws -> (
-        id: Int64, isDuplicate: Bool, holdsPath: Bool
+        id: Int64, isDuplicate: Bool, path: String?, entryDate: Int64
     ) {
         let entry = incoming.entry
         // The entry of another feed it duplicates (same canonical link, itself no duplicate).
@@ -440,32 +489,40 @@ public final class SQLiteFeedStore: FeedStore {
         // statement through a temporary table, which cost as much as the insert itself
         // (60,000 inserts with five indexes: 0.56 s plain, 0.95 s with RETURNING id).
         // Reserving the path here spares a second write of the row (and of the path
-        // index) in a transaction of its own. Duplicates are never published.
+        // index) in a transaction of its own. Duplicates are never published. An entry
+        // holding its path is recorded as published here, which spares a second write
+        // of the row and of the pending index once its file is written (the feed's
+        // `unconfirmed_from` keeps it pending until then).
         var outputPath = duplicateOf == nil ? incoming.proposedPath : nil
+        let entryDate = published ?? now
         let insertEntry = try BoundStatement(
             db,
             sql: """
                 INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
-                    last_changed, entry_date, retired, duplicate_of, path)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_changed, entry_date, retired, duplicate_of, path, published_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insertEntry.bind(feedID, at: 1)
         insertEntry.bind(published, at: 4)
         insertEntry.bind(now, at: 6)
         insertEntry.bind(now, at: 7)
-        insertEntry.bind(published ?? now, at: 8)
+        insertEntry.bind(entryDate, at: 8)
         insertEntry.bind(false, at: 9)
         insertEntry.bind(duplicateOf, at: 10)
-        try insertEntry.withTexts([(2, entry.key), (3, entry.canonicalLink), (5, entry.contentHash), (11, outputPath)])
-        {
+        try insertEntry.withTexts([
+            (2, entry.key), (3, entry.canonicalLink), (5, entry.contentHash), (11, outputPath),
+            (12, outputPath == nil ? nil : entry.contentHash),
+        ]) {
             do {
                 try insertEntry.execute()
             } catch let error as DatabaseError
                 where outputPath != nil && error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             {
-                // Another entry holds the proposed path: store the entry without one.
+                // Another entry holds the proposed path: store the entry without one,
+                // never published.
                 outputPath = nil
                 insertEntry.bind(nil as String?, at: 11)
+                insertEntry.bind(nil as String?, at: 12)
                 try insertEntry.execute()
             }
         }
@@ -486,25 +543,75 @@ public final class SQLiteFeedStore: FeedStore {
         ]) {
             try insertContent.execute(binding: entry.body, at: 10)
         }
-        return (id, duplicateOf != nil, outputPath != nil)
+        return (id, duplicateOf != nil, outputPath, entryDate)
     }
 
-    /// Entries to write: not retired, not duplicates, never published or published
-    /// with another content hash; oldest first (by `date`, then id).
-    static let pendingCondition =
+    /// Entries to write by their own columns: not retired, not duplicates, never
+    /// published or published with another content hash. The partial index
+    /// `entries_pending` holds exactly these.
+    static let unpublishedCondition =
         "NOT retired AND duplicate_of IS NULL AND (published_hash IS NULL OR published_hash <> content_hash)"
 
-    public func pendingPublicationStubs(feedID: Int64?) async throws -> [PendingPublication] {
-        try await read("list pending publications") { db in try Self.pendingStubs(db, feedID: feedID) }
+    /// The other entries to write: published unconfirmed, from the entry id the feed's
+    /// `unconfirmed_from` names on (bound: the feed id, that entry id).
+    static let unconfirmedCondition = """
+        feed_id = ? AND id >= ? AND path IS NOT NULL AND NOT retired AND duplicate_of IS NULL
+            AND published_hash = content_hash
+        """
+
+    /// The order of pending publications: by `date`, then id.
+    static func inPendingOrder(_ first: PendingPublication, _ second: PendingPublication) -> Bool {
+        (first.date, first.id) < (second.date, second.id)
     }
 
-    private static func pendingStubs(_ db: Database, feedID: Int64?) throws -> [PendingPublication] {
+    /// Feeds whose publications are not all confirmed, with the first entry id
+    /// each mark covers; `feedID` limits to one feed.
+    private static func unconfirmedFeeds(_ db: Database, feedID: Int64?) throws -> [(feedID: Int64, from: Int64)] {
+        var sql = "SELECT id, unconfirmed_from FROM feeds WHERE unconfirmed_from IS NOT NULL"
+        var arguments: StatementArguments = []
+        if let feedID {
+            sql += " AND id = ?"
+            arguments = [feedID]
+        }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { (feedID: $0[0], from: $0[1]) }
+    }
+
+    public func pendingPublicationStubs(feedID: Int64?) async throws -> [PendingPublication] {
+        try await read("list pending publications") { db in
+            var covered: [PendingPublication] = []
+            for (feed, from) in try Self.unconfirmedFeeds(db, feedID: feedID) {
+                covered += try Self.unconfirmedStubs(db, feedID: feed, from: from)
+            }
+            return try Self.pendingStubs(db, feedID: feedID, adding: covered)
+        }
+    }
+
+    /// The unpublished entries (one feed's, or all), with `others` merged in, oldest first.
+    private static func pendingStubs(_ db: Database, feedID: Int64?, adding others: [PendingPublication]) throws
+        -> [PendingPublication]
+    {
+        var stubs = try stubs(
+            db, where: (feedID == nil ? "" : "feed_id = ? AND ") + unpublishedCondition,
+            feedID.map { [$0] } ?? [])
+        if others.isEmpty { return stubs }
+        stubs += others
+        stubs.sort(by: inPendingOrder)
+        return stubs
+    }
+
+    /// A feed's entries published unconfirmed, from entry id `from` on, oldest first.
+    private static func unconfirmedStubs(_ db: Database, feedID: Int64, from: Int64) throws -> [PendingPublication] {
+        try stubs(db, where: unconfirmedCondition, [feedID, from])
+    }
+
+    private static func stubs(_ db: Database, where condition: String, _ values: [Int64]) throws
+        -> [PendingPublication]
+    {
         let columns = "id, feed_id, key, content_hash, path, entry_date"
-        let condition = (feedID == nil ? "" : "feed_id = ? AND ") + pendingCondition
         // Read column by column: the upsert runs this on the writer, once per feed.
         let select = try BoundStatement(
             db, sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id")
-        if let feedID { select.bind(feedID, at: 1) }
+        for (index, value) in values.enumerated() { select.bind(value, at: Int32(index + 1)) }
         var stubs: [PendingPublication] = []
         try select.forEachRow { row in
             stubs.append(
@@ -528,12 +635,21 @@ public final class SQLiteFeedStore: FeedStore {
     }
 
     public func pendingPublications(feedID: Int64?) async throws -> [StoredEntry] {
-        let pending = Self.pendingCondition
+        let unpublished = Self.unpublishedCondition
         return try await read("list pending publications") { db in
+            var entries: [StoredEntry]
             if let feedID {
-                return try fetchEntries(db, where: "feed_id = ? AND \(pending) ORDER BY entry_date, id", [feedID])
+                entries = try fetchEntries(
+                    db, where: "feed_id = ? AND \(unpublished) ORDER BY entry_date, id", [feedID])
+            } else {
+                entries = try fetchEntries(db, where: "\(unpublished) ORDER BY entry_date, id", [])
             }
-            return try fetchEntries(db, where: "\(pending) ORDER BY entry_date, id", [])
+            let unconfirmed = try Self.unconfirmedFeeds(db, feedID: feedID)
+            if unconfirmed.isEmpty { return entries }
+            for (feed, from) in unconfirmed {
+                entries += try fetchEntries(db, where: Self.unconfirmedCondition, [feed, from])
+            }
+            return entries.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
         }
     }
 
@@ -580,12 +696,18 @@ public final class SQLiteFeedStore: FeedStore {
         }
     }
 
-    /// Clears the paths of entries never published, in one transaction.
+    /// Clears the paths of entries never published or published unconfirmed, in one
+    /// transaction.
     public func releasePaths(entryIDs: [Int64]) async throws {
         if entryIDs.isEmpty { return }
         try await write("release \(entryIDs.count) output paths") { db in
             let update = try BoundStatement(
-                db, sql: "UPDATE entries SET path = NULL WHERE id = ? AND published_hash IS NULL")
+                db,
+                sql: """
+                    UPDATE entries SET path = NULL, published_hash = NULL
+                    WHERE id = ? AND (published_hash IS NULL
+                        OR id >= (SELECT unconfirmed_from FROM feeds WHERE feeds.id = entries.feed_id))
+                    """)
             for id in entryIDs {
                 update.bind(id, at: 1)
                 try update.execute()
@@ -593,11 +715,19 @@ public final class SQLiteFeedStore: FeedStore {
         }
     }
 
-    /// Records, in one transaction, which version of each entry is now in its file.
-    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws {
-        if versions.isEmpty { return }
+    /// Records, in one transaction, which version of each entry is now in its file,
+    /// and confirms the publications of the feeds `feedIDs`.
+    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)], confirming feedIDs: [Int64])
+        async throws
+    {
+        if versions.isEmpty && feedIDs.isEmpty { return }
         let versions = versions.map { (entryID: $0.entryID, contentHash: $0.contentHash.storable) }
         try await write("record the publication of \(versions.count) entries") { [self] db in
+            for feedID in feedIDs {
+                try db.cachedStatement(
+                    sql: "UPDATE feeds SET unconfirmed_from = NULL WHERE id = ? AND unconfirmed_from IS NOT NULL"
+                ).execute(arguments: [feedID])
+            }
             for (entryID, contentHash) in versions {
                 let update = try BoundStatement(db, sql: "UPDATE entries SET published_hash = ? WHERE id = ?")
                 update.bind(contentHash, at: 1)

@@ -150,5 +150,10 @@ struct CrashSafetyTests {
             missing.isEmpty && extra.isEmpty && different.isEmpty,
             "missing \(missing.prefix(5)), extra \(extra.prefix(5)), different \(different.prefix(5))")
         #expect(try await Self.storeRows(crashed) == Self.storeRows(reference))
+        // Nothing is left pending, unconfirmed publications included.
+        for folder in [reference, crashed] {
+            let store = try SQLiteFeedStore(path: folder.appendingPathComponent("tidings.sqlite").path)
+            #expect(try await store.pendingPublicationStubs(feedID: nil) == [], "\(folder.lastPathComponent)")
+        }
     }
 }

@@ -97,6 +97,43 @@ struct RetentionAndFilterTests {
         await harness.cleanUp()
     }
 
+    @Test("a run killed after storing a first fetch as published, one file written: the next run writes the rest once")
+    func killedBeforeConfirmingIsRecovered() async throws {
+        let body = rss(items: [
+            ("r-1", "Written story", "http://site.test/1", "Sun, 18 Oct 2026 09:00:00 +0000"),
+            ("r-2", "Unwritten story", "http://site.test/2", "Sun, 18 Oct 2026 10:00:00 +0000"),
+        ])
+        let harness = try Harness()
+        let url = "http://127.0.0.1:9/feed"
+        let feed = try #require(try await harness.configure([.init(url: url)]).first)
+        // What a run leaves when killed after storing a first fetch (recorded as
+        // published, unconfirmed) and writing one of its two files.
+        let processed = EntryProcessor().process(
+            try FeedParser.parse(body).feed, feedURL: url, filters: .none, fetchedAt: harness.clock.now)
+        let publisher = harness.refresher.publisher
+        let proposals = publisher.proposedPaths(for: processed.entries, of: feed, at: harness.clock.now)
+        let stored = try await harness.store.upsert(
+            entries: processed.entries, feedID: feed.id, at: harness.clock.now, proposedPaths: proposals)
+        #expect(stored.reserved.count == 2)
+        let written = try #require(
+            try await harness.store.entries(feedID: feed.id).first { $0.entry.key.hasSuffix("r-1") })
+        try FileManager.default.createDirectory(atPath: harness.output + "/2026/10", withIntermediateDirectories: true)
+        try publisher.render(written, of: feed).write(
+            toFile: harness.output + "/" + (written.path ?? ""), atomically: true, encoding: .utf8)
+        #expect(try await harness.store.pendingPublications(feedID: nil).count == 2)
+
+        // The next run's recovery pass, before any fetch.
+        let recovered = try await publisher.publishPending(feeds: [feed], feedID: nil)
+        #expect(recovered.filesWritten == 1 && recovered.unchanged == 1)
+        let files = harness.files()
+        #expect(files.keys.sorted() == ["2026/10/unwritten-story.md", "2026/10/written-story.md"])
+        #expect(files["2026/10/unwritten-story.md"]?.contains("title: \"Unwritten story\"") == true)
+        #expect(try await harness.store.pendingPublications(feedID: nil).isEmpty)
+        let again = try await publisher.publishPending(feeds: [feed], feedID: nil)
+        #expect(again.filesWritten == 0 && again.unchanged == 0)
+        await harness.cleanUp()
+    }
+
     @Test("a lost database: the first fetch again finds its own files, writes no second copy, and moves past others")
     func firstFetchAfterALostDatabase() async throws {
         let feed = rss(items: [

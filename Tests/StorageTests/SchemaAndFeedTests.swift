@@ -9,7 +9,10 @@ struct SchemaAndFeedTests {
     @Test func migrationsRunOnceAndReopeningIsIdempotent() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        #expect(SQLiteFeedStore.migrationNames == ["v1 feeds and entries", "v2 entry contents in their own table"])
+        #expect(
+            SQLiteFeedStore.migrationNames == [
+                "v1 feeds and entries", "v2 entry contents in their own table", "v3 unconfirmed publications",
+            ])
         do {
             let (store, feeds) = try await makeStore(directory)
             #expect(try store.appliedMigrations() == SQLiteFeedStore.migrationNames)
