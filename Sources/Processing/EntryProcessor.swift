@@ -139,17 +139,8 @@ public struct EntryProcessor: Sendable {
         return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summaryBytes)
     }
 
-    /// `text` without leading and trailing white space (Unicode's), without going
-    /// through NSString as `trimmingCharacters(in:)` does on Linux.
-    static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last,
-            first.properties.isWhitespace || last.properties.isWhitespace
-        else { return text }
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[start...end])
-    }
+    /// `text` without leading and trailing white space (Unicode's).
+    static func trimmed(_ text: String) -> String { text.trimmingWhiteSpace }
 
     /// The digest of the fields the store compares to decide an entry changed.
     static func contentHash(_ entry: ProcessedEntry) -> String {

@@ -12,7 +12,7 @@ struct ConfigurationReader {
     func read(_ yaml: String) throws -> TidingsConfiguration {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw syntaxError(error)
         } catch {
@@ -223,7 +223,7 @@ struct ConfigurationReader {
     }
 
     func feedURL(_ node: Node, path: String) throws -> String {
-        let url = try requiredString(node, path: path).trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = try requiredString(node, path: path).trimmingWhiteSpaceAndZeroWidthSpace
         let lower = url.lowercased()
         let schemeOK = lower.hasPrefix("http://") || lower.hasPrefix("https://")
         guard schemeOK, let host = URLComponents(string: url)?.host, !host.isEmpty else {
