@@ -17,7 +17,14 @@ struct BoundStatement: ~Copyable {
 
     /// Takes `sql` from the connection's statement cache, reset, with no values bound.
     init(_ db: Database, sql: String) throws {
-        statement = try db.cachedStatement(sql: sql)
+        try self.init(db, statement: db.cachedStatement(sql: sql))
+    }
+
+    /// Takes `statement`, prepared on `db`'s connection, reset, with no values bound:
+    /// for a statement run once per entry, looked up in the cache (which hashes its
+    /// SQL text) once per batch instead.
+    init(_ db: Database, statement: Statement) {
+        self.statement = statement
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
         sqlite3_reset(handle)

@@ -352,6 +352,7 @@ public final class SQLiteFeedStore: FeedStore {
             var unconfirmed: [PendingPublication] = []
             var claimed = Set<Int64>()
             var matches: [Int: MatchedEntry] = [:]
+            let inserts = batch.isEmpty ? nil : try InsertStatements(db)
             // A feed with nothing stored yet (its first fetch) has nothing to match, nor
             // has an empty batch (a 304 storing the state).
             let hasEntries = try !batch.isEmpty && Self.hasEntries(db, feedID: feedID)
@@ -388,7 +389,7 @@ public final class SQLiteFeedStore: FeedStore {
                         result.changed += 1
                     }
                 } else {
-                    let inserted = try insert(db, incoming, feedID: feedID, at: nowMilliseconds)
+                    let inserted = try insert(db, incoming, feedID: feedID, at: nowMilliseconds, using: inserts!)
                     claimed.insert(inserted.id)
                     result.inserted += 1
                     if inserted.isDuplicate {
@@ -464,22 +465,45 @@ public final class SQLiteFeedStore: FeedStore {
         ])
     }
 
-    /// Inserts a new entry; a new, non-duplicate one holding its proposed path is
-    /// recorded as published (unconfirmed) in the same row.
-    private func insert(_ db: Database, _ incoming: IncomingEntry, feedID: Int64, at now: Int64) throws -> (
-        id: Int64, isDuplicate: Bool, path: String?, entryDate: Int64
-    ) {
-        let entry = incoming.entry
-        // The entry of another feed it duplicates (same canonical link, itself no duplicate).
-        var duplicateOf: Int64?
-        if let canonicalLink = entry.canonicalLink {
-            let select = try BoundStatement(
-                db,
-                // min(id), not ORDER BY id LIMIT 1, which sorts in a temporary b-tree.
+    /// The statements that store a new entry, taken from the connection's cache once
+    /// per upsert: each lookup hashes the SQL text, three times per entry before.
+    private struct InsertStatements {
+        let duplicate: Statement
+        let entry: Statement
+        let content: Statement
+
+        init(_ db: Database) throws {
+            // min(id), not ORDER BY id LIMIT 1, which sorts in a temporary b-tree.
+            duplicate = try db.cachedStatement(
                 sql: """
                     SELECT min(id) FROM entries
                     WHERE canonical_link = ? AND feed_id <> ? AND duplicate_of IS NULL
                     """)
+            entry = try db.cachedStatement(
+                sql: """
+                    INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
+                        last_changed, entry_date, retired, duplicate_of, path, published_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            content = try db.cachedStatement(
+                sql: """
+                    INSERT INTO entry_contents (entry_id, title, link, updated, description, image, authors,
+                        categories, enclosures, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+        }
+    }
+
+    /// Inserts a new entry; a new, non-duplicate one holding its proposed path is
+    /// recorded as published (unconfirmed) in the same row.
+    private func insert(
+        _ db: Database, _ incoming: IncomingEntry, feedID: Int64, at now: Int64, using statements: InsertStatements
+    ) throws -> (id: Int64, isDuplicate: Bool, path: String?, entryDate: Int64) {
+        let entry = incoming.entry
+        // The entry of another feed it duplicates (same canonical link, itself no duplicate).
+        var duplicateOf: Int64?
+        if let canonicalLink = entry.canonicalLink {
+            let select = BoundStatement(db, statement: statements.duplicate)
             select.bind(canonicalLink, at: 1)
             select.bind(feedID, at: 2)
             duplicateOf = try select.fetchInt64()
@@ -495,13 +519,7 @@ public final class SQLiteFeedStore: FeedStore {
         // `unconfirmed_from` keeps it pending until then).
         var outputPath = duplicateOf == nil ? incoming.proposedPath : nil
         let entryDate = published ?? now
-        let insertEntry = try BoundStatement(
-            db,
-            sql: """
-                INSERT INTO entries (feed_id, key, canonical_link, published, content_hash, first_seen,
-                    last_changed, entry_date, retired, duplicate_of, path, published_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        let insertEntry = BoundStatement(db, statement: statements.entry)
         insertEntry.bind(feedID, at: 1)
         insertEntry.bind(published, at: 4)
         insertEntry.bind(now, at: 6)
@@ -528,13 +546,7 @@ public final class SQLiteFeedStore: FeedStore {
         }
         guard db.changesCount == 1 else { throw StorageError.unknownFeed(path: path, id: feedID) }
         let id = db.lastInsertedRowID
-        let insertContent = try BoundStatement(
-            db,
-            sql: """
-                INSERT INTO entry_contents (entry_id, title, link, updated, description, image, authors, categories,
-                    enclosures, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        let insertContent = BoundStatement(db, statement: statements.content)
         insertContent.bind(id, at: 1)
         insertContent.bind(Timestamp.milliseconds(entry.updated), at: 4)
         try insertContent.withTexts([
