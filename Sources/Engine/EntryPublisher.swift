@@ -51,8 +51,8 @@ public struct EntryPublisher: Sendable {
     /// `reservedNow` are entries whose path was reserved as they were stored (see
     /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new,
     /// and are created without replacing anything. The store recorded them as
-    /// published already; confirming their feed records them once their files are
-    /// written. A file that appeared at such a path since it was found free is kept,
+    /// published already; confirming their feed's publications up to the last
+    /// pending entry records them once their files are written. A file that appeared at such a path since it was found free is kept,
     /// and the entry gives the path up and reserves the next free one, in order with
     /// the entries that held none.
     ///
@@ -124,12 +124,14 @@ public struct EntryPublisher: Sendable {
             }
         }
         // The files reach the disk before the store says they are there. Every pending
-        // entry of these feeds is in its file now, those recorded as they were stored
-        // included: their feeds' publications are confirmed.
+        // entry listed is in its file now, those recorded as they were stored
+        // included: each feed's publications are confirmed up to its last one listed.
         if result.filesWritten > 0 { try folder.synchronize() }
         await filesWritten()
-        let confirmed = feedID.map { [$0] } ?? Array(Set(pending.map(\.feedID))).sorted()
-        try await store.markPublished(published, confirming: confirmed)
+        var through: [Int64: Int64] = [:]
+        for stored in pending { through[stored.feedID] = max(through[stored.feedID] ?? stored.id, stored.id) }
+        let confirmations = through.sorted { $0.key < $1.key }.map { (feedID: $0.key, through: $0.value) }
+        try await store.markPublished(published, confirming: confirmations)
         return result
     }
 

@@ -200,9 +200,10 @@ public struct UpsertResult: Sendable, Hashable {
 /// after the file is written, with one exception that a crash cannot lose either: a
 /// new entry stored holding its path is recorded as published in the upsert itself,
 /// and its feed as holding unconfirmed publications; such entries count as pending
-/// until ``markPublished(_:confirming:)`` names their feed, after their files are on
-/// disk. (This spares a second write of every new entry's row and indexes.) One
-/// feed is refreshed and published by one worker at a time.
+/// until ``markPublished(_:confirming:)`` confirms them, after their files are on
+/// disk. (This spares a second write of every new entry's row and indexes.) Two
+/// workers may refresh one feed at once (overlapping runs): each confirms only the
+/// entries it listed, so one's confirmation never covers the other's unwritten files.
 public protocol FeedStore: Sendable {
     /// Makes the store's feed list match the configuration: adds new subscriptions,
     /// updates changed ones, disables (never deletes) those no longer configured.
@@ -229,7 +230,7 @@ public protocol FeedStore: Sendable {
     /// then reserves one). The result lists the entries that got theirs
     /// (``UpsertResult/reserved``). Each of those is recorded as published with its
     /// content hash at once, unconfirmed: it stays pending until
-    /// ``markPublished(_:confirming:)`` confirms its feed.
+    /// ``markPublished(_:confirming:)`` confirms it.
     ///
     /// `state`, when given, replaces the feed's fetch state in the same transaction
     /// (as ``updateState(feedID:_:)`` would), so new validators are never stored
@@ -270,10 +271,13 @@ public protocol FeedStore: Sendable {
     func releasePaths(entryIDs: [Int64]) async throws
 
     /// Records, in one transaction, that each entry's file now holds the version
-    /// with `contentHash`, and that the files of every entry of the feeds in
-    /// `feedIDs` are on disk: their unconfirmed publications are confirmed.
-    func markPublished(_ versions: [(entryID: Int64, contentHash: String)], confirming feedIDs: [Int64])
-        async throws
+    /// with `contentHash`, and confirms the unconfirmed publications of each feed in
+    /// `confirmations` up to its entry id `through`: the caller listed the feed's
+    /// pending entries, up to that id, and their files are on disk. Entries stored
+    /// since (by another worker) stay unconfirmed.
+    func markPublished(
+        _ versions: [(entryID: Int64, contentHash: String)], confirming confirmations: [(feedID: Int64, through: Int64)]
+    ) async throws
 
     /// Published, non-retired entries of a feed that fall outside retention: older
     /// than `maxAge` (by `date`) or beyond the newest `maxItems`.

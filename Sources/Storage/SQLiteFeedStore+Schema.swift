@@ -112,10 +112,14 @@ extension SQLiteFeedStore {
             """
         ),
         (
-            // The first entry id of the feed whose publication is recorded but not yet
-            // confirmed on disk (see `FeedStore`); NULL when every file is confirmed.
+            // The first and the last entry id of the feed whose publication is recorded
+            // but not yet confirmed on disk (see `FeedStore`); NULL when every file is
+            // confirmed.
             "v3 unconfirmed publications",
-            "ALTER TABLE feeds ADD COLUMN unconfirmed_from INTEGER;"
+            """
+            ALTER TABLE feeds ADD COLUMN unconfirmed_from INTEGER;
+            ALTER TABLE feeds ADD COLUMN unconfirmed_through INTEGER;
+            """
         ),
     ]
 

@@ -137,11 +137,18 @@ public final class SQLiteFeedStore: FeedStore {
         try pool.read { try Self.makeMigrator().appliedMigrations($0) }
     }
 
-    /// The first entry id of the feed whose publication is unconfirmed, if any (for tests).
-    func unconfirmedFrom(feedID: Int64) throws -> Int64? {
-        try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT unconfirmed_from FROM feeds WHERE id = ?", arguments: [feedID])
-        }
+    /// The first and last entry ids of the feed whose publication is unconfirmed, if
+    /// any (for tests).
+    func unconfirmedRange(feedID: Int64) throws -> ClosedRange<Int64>? {
+        try pool.read { db in try Self.unconfirmedRange(db, feedID: feedID) }
+    }
+
+    private static func unconfirmedRange(_ db: Database, feedID: Int64) throws -> ClosedRange<Int64>? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT unconfirmed_from, unconfirmed_through FROM feeds WHERE id = ?"),
+            arguments: [feedID])
+        guard let row, let from: Int64 = row[0], let through: Int64 = row[1], from <= through else { return nil }
+        return from...through
     }
 
     /// The file's journal mode (`wal`).
@@ -323,7 +330,8 @@ public final class SQLiteFeedStore: FeedStore {
     /// A new, non-duplicate entry with a proposed path is inserted holding it, unless
     /// another entry holds it already, and recorded as published unconfirmed: its
     /// feed's `unconfirmed_from` is set to the first such id unless set already (by a
-    /// run that died before confirming).
+    /// run that died before confirming, or another worker), `unconfirmed_through` to
+    /// the last.
     public func upsert(
         entries: [ProcessedEntry], feedID: Int64, at now: Date, proposedPaths: [String: String], state: FetchState?,
         listingPending: Bool
@@ -342,14 +350,18 @@ public final class SQLiteFeedStore: FeedStore {
         return try await write("store the entries of feed \(feedID)") { [self] db in
             guard
                 let feedRow = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT unconfirmed_from FROM feeds WHERE id = ?"), arguments: [feedID])
+                    db.cachedStatement(sql: "SELECT unconfirmed_from, unconfirmed_through FROM feeds WHERE id = ?"),
+                    arguments: [feedID])
             else {
                 throw StorageError.unknownFeed(path: path, id: feedID)
             }
-            let unconfirmedFrom: Int64? = feedRow[0]
+            let unconfirmed: ClosedRange<Int64>? = {
+                guard let from: Int64 = feedRow[0], let through: Int64 = feedRow[1], from <= through else { return nil }
+                return from...through
+            }()
             var result = UpsertResult()
             // New entries stored as published before their files exist, in insertion order.
-            var unconfirmed: [PendingPublication] = []
+            var stored: [PendingPublication] = []
             var claimed = Set<Int64>()
             var matches: [Int: MatchedEntry] = [:]
             let inserts = batch.isEmpty ? nil : try InsertStatements(db)
@@ -385,7 +397,7 @@ public final class SQLiteFeedStore: FeedStore {
                     if match.contentHash == incoming.entry.contentHash {
                         result.unchanged += 1
                     } else {
-                        try update(db, match, with: incoming, at: nowMilliseconds, unconfirmedFrom: unconfirmedFrom)
+                        try update(db, match, with: incoming, at: nowMilliseconds, unconfirmed: unconfirmed)
                         result.changed += 1
                     }
                 } else {
@@ -397,7 +409,7 @@ public final class SQLiteFeedStore: FeedStore {
                     }
                     if let path = inserted.path {
                         result.reserved.insert(inserted.id)
-                        unconfirmed.append(
+                        stored.append(
                             PendingPublication(
                                 id: inserted.id, feedID: feedID, key: incoming.entry.key,
                                 contentHash: incoming.entry.contentHash, path: path,
@@ -405,21 +417,24 @@ public final class SQLiteFeedStore: FeedStore {
                     }
                 }
             }
-            if let first = unconfirmed.first, unconfirmedFrom == nil {
-                try setUnconfirmedFrom(db, first.id, feedID: feedID)
+            var range = unconfirmed
+            if let first = stored.first, let last = stored.last {
+                range = (unconfirmed?.lowerBound ?? first.id)...last.id
+                try Self.setUnconfirmed(db, range, feedID: feedID)
             }
             if let state { try writeState(db, feedID: feedID, state) }
-            if let unconfirmedFrom {
-                // A run died before confirming this feed's files: list them all from the
-                // store, and drop the mark once it covers nothing.
-                let covered = try Self.unconfirmedStubs(db, feedID: feedID, from: unconfirmedFrom)
-                if covered.isEmpty { try setUnconfirmedFrom(db, nil, feedID: feedID) }
+            if unconfirmed != nil, let range {
+                // A run died before confirming this feed's files, or another worker has
+                // not confirmed them yet: list them all from the store, and drop the
+                // mark once it covers nothing.
+                let covered = try Self.unconfirmedStubs(db, feedID: feedID, range: range)
+                if covered.isEmpty { try Self.setUnconfirmed(db, nil, feedID: feedID) }
                 if listingPending {
                     result.pending = try Self.pendingStubs(db, feedID: feedID, adding: covered)
                 }
             } else if listingPending {
                 // The entries just stored unconfirmed are known: only the others are read.
-                result.pending = try Self.pendingStubs(db, feedID: feedID, adding: unconfirmed)
+                result.pending = try Self.pendingStubs(db, feedID: feedID, adding: stored)
             }
             return result
         }
@@ -429,10 +444,11 @@ public final class SQLiteFeedStore: FeedStore {
     /// record of publication goes, so that it stays pending once the mark is dropped
     /// (and if it changes back to the recorded version).
     private func update(
-        _ db: Database, _ match: MatchedEntry, with incoming: IncomingEntry, at now: Int64, unconfirmedFrom: Int64?
+        _ db: Database, _ match: MatchedEntry, with incoming: IncomingEntry, at now: Int64,
+        unconfirmed: ClosedRange<Int64>?
     ) throws {
         let entry = incoming.entry
-        if let unconfirmedFrom, match.id >= unconfirmedFrom {
+        if let unconfirmed, unconfirmed.contains(match.id) {
             try db.cachedStatement(sql: "UPDATE entries SET published_hash = NULL WHERE id = ?").execute(arguments: [
                 match.id
             ])
@@ -459,10 +475,9 @@ public final class SQLiteFeedStore: FeedStore {
         ])
     }
 
-    private func setUnconfirmedFrom(_ db: Database, _ id: Int64?, feedID: Int64) throws {
-        try db.cachedStatement(sql: "UPDATE feeds SET unconfirmed_from = ? WHERE id = ?").execute(arguments: [
-            id, feedID,
-        ])
+    private static func setUnconfirmed(_ db: Database, _ range: ClosedRange<Int64>?, feedID: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE feeds SET unconfirmed_from = ?, unconfirmed_through = ? WHERE id = ?")
+            .execute(arguments: [range?.lowerBound, range?.upperBound, feedID])
     }
 
     /// The statements that store a new entry, taken from the connection's cache once
@@ -564,10 +579,11 @@ public final class SQLiteFeedStore: FeedStore {
     static let unpublishedCondition =
         "NOT retired AND duplicate_of IS NULL AND (published_hash IS NULL OR published_hash <> content_hash)"
 
-    /// The other entries to write: published unconfirmed, from the entry id the feed's
-    /// `unconfirmed_from` names on (bound: the feed id, that entry id).
+    /// The other entries to write: published unconfirmed, between the entry ids the
+    /// feed's `unconfirmed_from` and `unconfirmed_through` name (bound: the feed id,
+    /// those two ids).
     static let unconfirmedCondition = """
-        feed_id = ? AND id >= ? AND path IS NOT NULL AND NOT retired AND duplicate_of IS NULL
+        feed_id = ? AND id BETWEEN ? AND ? AND path IS NOT NULL AND NOT retired AND duplicate_of IS NULL
             AND published_hash = content_hash
         """
 
@@ -576,23 +592,31 @@ public final class SQLiteFeedStore: FeedStore {
         (first.date, first.id) < (second.date, second.id)
     }
 
-    /// Feeds whose publications are not all confirmed, with the first entry id
-    /// each mark covers; `feedID` limits to one feed.
-    private static func unconfirmedFeeds(_ db: Database, feedID: Int64?) throws -> [(feedID: Int64, from: Int64)] {
-        var sql = "SELECT id, unconfirmed_from FROM feeds WHERE unconfirmed_from IS NOT NULL"
+    /// Feeds whose publications are not all confirmed, with the entry ids each mark
+    /// covers; `feedID` limits to one feed.
+    private static func unconfirmedFeeds(_ db: Database, feedID: Int64?) throws -> [(
+        feedID: Int64, range: ClosedRange<Int64>
+    )] {
+        var sql = """
+            SELECT id, unconfirmed_from, unconfirmed_through FROM feeds
+            WHERE unconfirmed_from IS NOT NULL AND unconfirmed_through IS NOT NULL
+            """
         var arguments: StatementArguments = []
         if let feedID {
             sql += " AND id = ?"
             arguments = [feedID]
         }
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { (feedID: $0[0], from: $0[1]) }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+            let (from, through): (Int64, Int64) = (row[1], row[2])
+            return from <= through ? (feedID: row[0], range: from...through) : nil
+        }
     }
 
     public func pendingPublicationStubs(feedID: Int64?) async throws -> [PendingPublication] {
         try await read("list pending publications") { db in
             var covered: [PendingPublication] = []
-            for (feed, from) in try Self.unconfirmedFeeds(db, feedID: feedID) {
-                covered += try Self.unconfirmedStubs(db, feedID: feed, from: from)
+            for (feed, range) in try Self.unconfirmedFeeds(db, feedID: feedID) {
+                covered += try Self.unconfirmedStubs(db, feedID: feed, range: range)
             }
             return try Self.pendingStubs(db, feedID: feedID, adding: covered)
         }
@@ -611,9 +635,11 @@ public final class SQLiteFeedStore: FeedStore {
         return stubs
     }
 
-    /// A feed's entries published unconfirmed, from entry id `from` on, oldest first.
-    private static func unconfirmedStubs(_ db: Database, feedID: Int64, from: Int64) throws -> [PendingPublication] {
-        try stubs(db, where: unconfirmedCondition, [feedID, from])
+    /// A feed's entries published unconfirmed, with ids in `range`, oldest first.
+    private static func unconfirmedStubs(_ db: Database, feedID: Int64, range: ClosedRange<Int64>) throws
+        -> [PendingPublication]
+    {
+        try stubs(db, where: unconfirmedCondition, [feedID, range.lowerBound, range.upperBound])
     }
 
     private static func stubs(_ db: Database, where condition: String, _ values: [Int64]) throws
@@ -658,8 +684,9 @@ public final class SQLiteFeedStore: FeedStore {
             }
             let unconfirmed = try Self.unconfirmedFeeds(db, feedID: feedID)
             if unconfirmed.isEmpty { return entries }
-            for (feed, from) in unconfirmed {
-                entries += try fetchEntries(db, where: Self.unconfirmedCondition, [feed, from])
+            for (feed, range) in unconfirmed {
+                entries += try fetchEntries(
+                    db, where: Self.unconfirmedCondition, [feed, range.lowerBound, range.upperBound])
             }
             return entries.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
         }
@@ -718,7 +745,8 @@ public final class SQLiteFeedStore: FeedStore {
                 sql: """
                     UPDATE entries SET path = NULL, published_hash = NULL
                     WHERE id = ? AND (published_hash IS NULL
-                        OR id >= (SELECT unconfirmed_from FROM feeds WHERE feeds.id = entries.feed_id))
+                        OR id BETWEEN (SELECT unconfirmed_from FROM feeds WHERE feeds.id = entries.feed_id)
+                            AND (SELECT unconfirmed_through FROM feeds WHERE feeds.id = entries.feed_id))
                     """)
             for id in entryIDs {
                 update.bind(id, at: 1)
@@ -728,17 +756,19 @@ public final class SQLiteFeedStore: FeedStore {
     }
 
     /// Records, in one transaction, which version of each entry is now in its file,
-    /// and confirms the publications of the feeds `feedIDs`.
-    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)], confirming feedIDs: [Int64])
-        async throws
-    {
-        if versions.isEmpty && feedIDs.isEmpty { return }
+    /// and confirms each feed's unconfirmed publications up to `through`: the mark
+    /// goes, or, when another worker stored entries past `through` since, starts after
+    /// it.
+    public func markPublished(
+        _ versions: [(entryID: Int64, contentHash: String)], confirming confirmations: [(feedID: Int64, through: Int64)]
+    ) async throws {
+        if versions.isEmpty && confirmations.isEmpty { return }
         let versions = versions.map { (entryID: $0.entryID, contentHash: $0.contentHash.storable) }
         try await write("record the publication of \(versions.count) entries") { [self] db in
-            for feedID in feedIDs {
-                try db.cachedStatement(
-                    sql: "UPDATE feeds SET unconfirmed_from = NULL WHERE id = ? AND unconfirmed_from IS NOT NULL"
-                ).execute(arguments: [feedID])
+            for (feedID, through) in confirmations {
+                guard let range = try Self.unconfirmedRange(db, feedID: feedID) else { continue }
+                let start = max(range.lowerBound, through + 1)
+                try Self.setUnconfirmed(db, start <= range.upperBound ? start...range.upperBound : nil, feedID: feedID)
             }
             for (entryID, contentHash) in versions {
                 let update = try BoundStatement(db, sql: "UPDATE entries SET published_hash = ? WHERE id = ?")

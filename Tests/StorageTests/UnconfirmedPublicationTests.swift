@@ -10,7 +10,7 @@ import TidingsModel
 struct UnconfirmedPublicationTests {
     /// The feed's `unconfirmed_from`, read directly.
     static func mark(_ store: SQLiteFeedStore, feedID: Int64) throws -> Int64? {
-        try store.unconfirmedFrom(feedID: feedID)
+        try store.unconfirmedRange(feedID: feedID)?.lowerBound
     }
 
     static func byKey(_ store: SQLiteFeedStore, feedID: Int64) async throws -> [String: StoredEntry] {
@@ -48,11 +48,12 @@ struct UnconfirmedPublicationTests {
         #expect(try await store.pendingPublications(feedID: nil).map(\.entry.key) == ["b", "a", "c"])
 
         // Another feed's confirmation confirms nothing here.
-        try await store.markPublished([], confirming: [feeds[1].id])
+        try await store.markPublished([], confirming: [(feedID: feeds[1].id, through: c.id)])
         #expect(try await store.pendingPublicationStubs(feedID: feed).count == 3)
 
         #expect(try await store.reservePath("posts/c.md", entryID: c.id))
-        try await store.markPublished([(entryID: c.id, contentHash: c.entry.contentHash)], confirming: [feed])
+        try await store.markPublished(
+            [(entryID: c.id, contentHash: c.entry.contentHash)], confirming: [(feedID: feed, through: c.id)])
         #expect(try await store.pendingPublicationStubs(feedID: nil).isEmpty)
         #expect(try await store.pendingPublications(feedID: nil).isEmpty)
         #expect(try Self.mark(store, feedID: feed) == nil)
@@ -92,8 +93,40 @@ struct UnconfirmedPublicationTests {
         #expect(next.pending == (try await store.pendingPublicationStubs(feedID: feed)))
         #expect(try Self.mark(store, feedID: feed) == mark)
 
-        try await store.markPublished([], confirming: [feed])
+        let last = try #require(next.pending?.map(\.id).max())
+        try await store.markPublished([], confirming: [(feedID: feed, through: last)])
         #expect(try await store.pendingPublicationStubs(feedID: nil).isEmpty)
+    }
+
+    @Test("two workers on one feed: the first one's confirmation leaves the second one's new entries pending")
+    func overlappingWorkers() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        // Worker A stores and lists a and b; worker B then stores c, before A confirms.
+        let first = try await store.upsert(
+            entries: [makeEntry("a"), makeEntry("b")], feedID: feed, at: day(1),
+            proposedPaths: ["a": "posts/a.md", "b": "posts/b.md"], state: nil, listingPending: true)
+        let listedByA = try #require(first.pending)
+        let second = try await store.upsert(
+            entries: [makeEntry("a"), makeEntry("b"), makeEntry("c")], feedID: feed, at: day(2),
+            proposedPaths: ["c": "posts/c.md"], state: nil, listingPending: true)
+        #expect(second.pending?.map(\.key) == ["a", "b", "c"])
+        let c = try #require(second.pending?.first { $0.key == "c" })
+
+        // A wrote a and b and confirms what it listed: c is B's, still unwritten.
+        try await store.markPublished(
+            [], confirming: [(feedID: feed, through: try #require(listedByA.map(\.id).max()))])
+        #expect(try await store.pendingPublicationStubs(feedID: feed).map(\.key) == ["c"])
+        #expect(try Self.mark(store, feedID: feed) == c.id)
+        // B dies here; the next run lists c again, and confirms it once written.
+        let next = try await store.upsert(
+            entries: [], feedID: feed, at: day(3), proposedPaths: [:], state: nil, listingPending: true)
+        #expect(next.pending?.map(\.key) == ["c"])
+        try await store.markPublished([], confirming: [(feedID: feed, through: c.id)])
+        #expect(try await store.pendingPublicationStubs(feedID: nil).isEmpty)
+        #expect(try Self.mark(store, feedID: feed) == nil)
     }
 
     @Test("a mark that covers no entry any more is dropped by the next upsert")
@@ -123,9 +156,9 @@ struct UnconfirmedPublicationTests {
             entries: [makeEntry("a")], feedID: feeds[0].id, at: day(1), proposedPaths: ["a": "posts/a.md"])
         _ = try await store.upsert(
             entries: [makeEntry("b")], feedID: feeds[1].id, at: day(1), proposedPaths: ["b": "posts/b.md"])
-        try await store.markPublished([], confirming: [feeds[1].id])
         let a = try #require(try await Self.byKey(store, feedID: feeds[0].id)["a"])
         let b = try #require(try await Self.byKey(store, feedID: feeds[1].id)["b"])
+        try await store.markPublished([], confirming: [(feedID: feeds[1].id, through: b.id)])
 
         try await store.releasePaths(entryIDs: [a.id, b.id])
         let releasedA = try #require(try await Self.byKey(store, feedID: feeds[0].id)["a"])
@@ -221,12 +254,21 @@ struct UnconfirmedPublicationTests {
                 }
             case 3:
                 // The publisher's pass: paths for those with none, records for those not
-                // recorded yet, then the feed confirmed.
+                // recorded yet, then the feed confirmed up to the last entry it listed.
+                // Sometimes another worker stores a fetch of the same feed meanwhile.
                 let pending = try await store.pendingPublications(feedID: feed)
+                if random.below(2) == 0 {
+                    let key = "k\(random.below(10))"
+                    _ = try await store.upsert(
+                        entries: [makeEntry(key, hash: "\(key)-v\(random.below(2))", published: day(random.below(5)))],
+                        feedID: feed, at: day(6 + step), proposedPaths: [key: "w/\(nextPath).md"], state: nil,
+                        listingPending: true)
+                    nextPath += 1
+                }
                 var versions: [(entryID: Int64, contentHash: String)] = []
                 for stored in pending {
                     if stored.path == nil {
-                        #expect(try await store.reservePath("q/\(nextPath).md", entryID: stored.id))
+                        #expect(try await store.reservePath("q/\(nextPath).md", entryID: stored.id), "step \(step)")
                         nextPath += 1
                     }
                     if stored.publishedHash != stored.entry.contentHash || random.below(2) == 0 {
@@ -234,7 +276,8 @@ struct UnconfirmedPublicationTests {
                     }
                     written[stored.id] = stored.entry.contentHash
                 }
-                try await store.markPublished(versions, confirming: [feed])
+                let through = pending.map(\.id).max().map { [(feedID: feed, through: $0)] } ?? []
+                try await store.markPublished(versions, confirming: through)
             case 4:
                 // A found file at an entry's new path: released, so pending as never published.
                 let unconfirmed = try await store.pendingPublications(feedID: feed).filter {
