@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTMLSanitizingTests",
-            dependencies: ["HTMLSanitizing"]
+            dependencies: ["HTMLSanitizing", "TestSupport"]
         ),
         // Test helpers shared by the test targets: a loopback HTTP server, child processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -135,11 +135,11 @@ let package = Package(
         .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel"]),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "TidingsModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Storage", "TidingsModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "PublishingTests",
-            dependencies: ["Publishing", "TidingsModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Publishing", "TidingsModel", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "TidingsConfigTests", dependencies: ["TidingsConfig", "TidingsModel"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import HTMLSanitizing
+import TestSupport
 import Testing
 
 /// `Options.permissive`: feedparser's acceptable elements, attributes and CSS,
@@ -311,7 +312,7 @@ struct PermissiveTests {
 
     @Test(arguments: 0..<12)
     func fixedPoint(seed: Int) {
-        var rng = SplitMix64(state: UInt64(seed) &+ 9000)
+        var rng = SplitMix(state: UInt64(seed) &+ 9000)
         for _ in 0..<80 {
             var html = ""
             var open: [String] = []

@@ -1,5 +1,6 @@
 import Foundation
 import HTMLSanitizing
+import TestSupport
 import Testing
 
 /// RFC 3986 §5 resolution, enough for the tests (Tidings passes FeedParsing's
@@ -87,20 +88,6 @@ func goldenDirectory() -> URL? {
     }
 }
 
-/// The splitmix64 generator (deterministic across platforms).
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
-
 /// Random markup over the tags, attributes and text that matter to the
 /// sanitizer and the tree builders: misnesting, implied end tags, tables,
 /// foreign content, raw text, references, hostile URLs.
@@ -130,7 +117,7 @@ enum MarkupGenerator {
         "]]>", "x\u{0}y", "&#0;", "\u{1F600}",
     ]
 
-    static func fragment(_ rng: inout SplitMix64, size: Int) -> String {
+    static func fragment(_ rng: inout SplitMix, size: Int) -> String {
         var html = ""
         var open: [String] = []
         for _ in 0..<size {
@@ -165,7 +152,7 @@ enum MarkupGenerator {
     }
 
     /// Well-nested markup of the kind the fast reader accepts.
-    static func wellNested(_ rng: inout SplitMix64, depth: Int = 0) -> String {
+    static func wellNested(_ rng: inout SplitMix, depth: Int = 0) -> String {
         let blocks = ["p", "div", "blockquote", "section", "figure", "ul", "h2", "pre", "details"]
         let inline = ["a", "b", "em", "strong", "span", "i", "code", "sub", "q", "x-y", "font", "mark"]
         var html = ""

@@ -1,4 +1,5 @@
 import HTMLSanitizing
+import TestSupport
 import Testing
 
 @Suite("Plain text and first image")
@@ -161,7 +162,7 @@ struct HugoBodyTests {
     }
 
     @Test func noBlankLineEverSurvives() {
-        var rng = SplitMix64(state: 99)
+        var rng = SplitMix(state: 99)
         for _ in 0..<200 {
             let html = MarkupGenerator.fragment(&rng, size: 30) + "<pre>\n\n \n[x](javascript:alert(1))\n\n</pre>"
             let body = sanitizer.hugoSafeBody(html, resolve: resolver())

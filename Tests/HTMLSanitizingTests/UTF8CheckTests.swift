@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import HTMLSanitizing
@@ -14,7 +15,7 @@ struct UTF8CheckTests {
     ]
 
     @Test func agreesWithTheStandardLibrary() {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SplitMix(state: 0x5EED)
         for _ in 0..<50_000 {
             // An ASCII run first, so that sequences fall on every offset of a word.
             var bytes = [UInt8](repeating: 0x61, count: rng.below(10))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import HTMLSanitizing
@@ -25,7 +26,7 @@ struct UTF8InputTests {
 
     @Test("Well-formed markup: the seed corpus and generated fragments give what their Strings give")
     func wellFormed() throws {
-        var rng = SplitMix64(state: 0xB17E5)
+        var rng = SplitMix(state: 0xB17E5)
         for _ in 0..<400 {
             let html =
                 rng.below(2) == 0
@@ -43,7 +44,7 @@ struct UTF8InputTests {
 
     @Test("Ill-formed UTF-8 is repaired first, as the String form's decoding repairs it")
     func illFormed() {
-        var rng = SplitMix64(state: 0xBAD)
+        var rng = SplitMix(state: 0xBAD)
         let bad: [[UInt8]] = [
             [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0x80],
         ]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Publishing
@@ -158,7 +159,7 @@ struct HugoBuildTests {
         let site = temp.path + "/site"
         try HugoSite.scaffold(at: site)
         let folder = try OutputFolder(directory: site + "/content/posts")
-        var rng = SeededGenerator(seed: 2025)
+        var rng = SplitMix(seed: 2025)
         var titles: [String] = []
         for index in 0..<60 {
             // A fixed start keeps titles non-blank and distinct; the rest is hostile.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Publishing
@@ -48,7 +49,7 @@ struct SlugTests {
 
     @Test("Every slug is [a-z0-9-], has no leading, trailing or double hyphen, and fits the limit")
     func shape() {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix(seed: 42)
         for _ in 0..<500 {
             let title = YAMLRoundTripTests.randomString(&rng)
             let limit = Int.random(in: 1...100, using: &rng)
@@ -120,7 +121,7 @@ struct SlugTests {
         let pool =
             singles + Array(0x20...0x7E) + Array(0xA0...0x17F) + Array(0x2010...0x2027) + breakers
             + pictographs.filter { $0 % 31 == 0 }
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix(seed: 7)
         var general = 0
         for _ in 0..<20000 {
             let count = Int.random(in: 1...12, using: &rng)

@@ -43,23 +43,6 @@ func frontMatter(of rendered: String) -> String? {
     return String(rendered[rendered.index(rendered.startIndex, offsetBy: 4)..<close.lowerBound]) + "\n"
 }
 
-/// SplitMix64: a small seeded generator, so a failing random case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `s` with every scalar outside printable ASCII written as `\u{…}`, for failure messages.
 func visible(_ s: String) -> String {
     s.unicodeScalars.map { $0.escaped(asASCII: true) }.joined()

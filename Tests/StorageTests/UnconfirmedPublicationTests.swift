@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TidingsModel
 
@@ -170,19 +171,6 @@ struct UnconfirmedPublicationTests {
         #expect(try await store.reservePath("posts/a.md", entryID: a.id))
     }
 
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     @Test(
         "random upserts, publications, deaths, releases and retirements: every listing equals the written-files model",
         arguments: Array(UInt64(1)...6))
@@ -191,7 +179,7 @@ struct UnconfirmedPublicationTests {
         defer { directory.remove() }
         let urls = ["https://a.example/feed", "https://b.example/feed", "https://c.example/feed"]
         let (store, feeds) = try await makeStore(directory, feeds: urls)
-        var random = Random(state: seed)
+        var random = SplitMix(seed: seed)
         // The model: the content hash whose file was written (and confirmed) per entry id.
         var written: [Int64: String] = [:]
         var nextPath = 0
