@@ -132,7 +132,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel"]),
+        .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel", "TestSupport"]),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "TidingsModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TidingsModel
 
@@ -23,11 +24,8 @@ struct LastPerKeyTests {
 
     @Test("Random lists agree with the rule, with and without repeated keys")
     func randomLists() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix(seed: 0x9E37_79B9_7F4A_7C15)
+        func next(_ bound: Int) -> Int { random.below(bound) }
         for round in 0..<500 {
             let count = next(40)
             // Half the rounds draw from few keys (repeats), half from many (mostly none).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TidingsModel
 
@@ -14,11 +15,8 @@ struct WhiteSpaceTrimTests {
 
     @Test("the same results as Foundation's trimmingCharacters(in: .whitespacesAndNewlines), U+200B apart")
     func matchesFoundation() {
-        var state: UInt64 = 0x1234_5678
-        func next(_ n: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(n))
-        }
+        var random = SplitMix(seed: 0x1234_5678)
+        func next(_ n: Int) -> Int { random.below(n) }
         for _ in 0..<20_000 {
             var text = String.UnicodeScalarView()
             for _ in 0..<next(8) { text.append(Self.pool[next(Self.pool.count)]) }
