@@ -52,9 +52,9 @@ public struct EntryPublisher: Sendable {
     /// ``proposedPaths(for:of:at:)``): like entries reserved here, their files are new,
     /// and are created without replacing anything. The store recorded them as
     /// published already; confirming their feed's publications up to the last
-    /// pending entry records them once their files are written. A file that appeared at such a path since it was found free is kept,
-    /// and the entry gives the path up and reserves the next free one, in order with
-    /// the entries that held none.
+    /// pending entry records them once their files are written. A file that appeared
+    /// at such a path since it was found free is kept, and the entry gives the path up
+    /// and reserves the next free one, in order with the entries that held none.
     ///
     /// `stubs` are the pending publications when the caller has them already (an
     /// upsert can list them); `filesWritten` runs once the files are on disk, before

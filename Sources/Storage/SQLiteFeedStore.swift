@@ -147,7 +147,12 @@ public final class SQLiteFeedStore: FeedStore {
         let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT unconfirmed_from, unconfirmed_through FROM feeds WHERE id = ?"),
             arguments: [feedID])
-        guard let row, let from: Int64 = row[0], let through: Int64 = row[1], from <= through else { return nil }
+        return row.flatMap { unconfirmedRange(from: $0[0], through: $0[1]) }
+    }
+
+    /// The ids a feed's `unconfirmed_from` and `unconfirmed_through` cover; nil when unset.
+    private static func unconfirmedRange(from: Int64?, through: Int64?) -> ClosedRange<Int64>? {
+        guard let from, let through, from <= through else { return nil }
         return from...through
     }
 
@@ -355,10 +360,7 @@ public final class SQLiteFeedStore: FeedStore {
             else {
                 throw StorageError.unknownFeed(path: path, id: feedID)
             }
-            let unconfirmed: ClosedRange<Int64>? = {
-                guard let from: Int64 = feedRow[0], let through: Int64 = feedRow[1], from <= through else { return nil }
-                return from...through
-            }()
+            let unconfirmed = Self.unconfirmedRange(from: feedRow[0], through: feedRow[1])
             var result = UpsertResult()
             // New entries stored as published before their files exist, in insertion order.
             var stored: [PendingPublication] = []
@@ -607,8 +609,7 @@ public final class SQLiteFeedStore: FeedStore {
             arguments = [feedID]
         }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
-            let (from, through): (Int64, Int64) = (row[1], row[2])
-            return from <= through ? (feedID: row[0], range: from...through) : nil
+            unconfirmedRange(from: row[1], through: row[2]).map { (feedID: row[0], range: $0) }
         }
     }
 
