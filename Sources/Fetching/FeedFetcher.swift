@@ -144,7 +144,7 @@ public final class FeedFetcher: Sendable {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(until: deadline, clock: .continuous)
+                try await DeadlineWait.wait(until: deadline, on: self.client.eventLoopGroup.any())
                 return nil
             }
             defer { group.cancelAll() }
