@@ -207,14 +207,27 @@ public struct UpsertResult: Sendable, Hashable {
 public protocol FeedStore: Sendable {
     /// Makes the store's feed list match the configuration: adds new subscriptions,
     /// updates changed ones, disables (never deletes) those no longer configured.
-    /// Returns the configured feeds' records, in configuration order.
-    func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord]
+    /// Returns the configured feeds' identifiers, in configuration order (a list of
+    /// 100,000 feeds' records would be 65 MB; see ``synchronize(subscriptions:)``).
+    func synchronizeReturningIDs(subscriptions: [FeedSubscription]) async throws -> [Int64]
 
     /// Every feed the store knows, configured or not.
     func feeds() async throws -> [FeedRecord]
 
+    /// The feeds with these identifiers, in the order given; unknown ones are left
+    /// out. A long run reads its feeds a page at a time with this, rather than
+    /// holding every record from its start.
+    func feeds(ids: [Int64]) async throws -> [FeedRecord]
+
     /// The enabled, non-retired feeds whose `nextCheck` is unset or not after `now`.
     func dueFeeds(at now: Date) async throws -> [FeedRecord]
+
+    /// The identifiers of the enabled, non-retired feeds, or, given `dueAt`, of those
+    /// ``dueFeeds(at:)`` would list, in its order.
+    func feedIDs(dueAt: Date?) async throws -> [Int64]
+
+    /// The earliest `nextCheck` of the enabled, non-retired feeds (nil when none has one).
+    func earliestNextCheck() async throws -> Date?
 
     /// Replaces a feed's fetch state.
     func updateState(feedID: Int64, _ state: FetchState) async throws
@@ -292,6 +305,12 @@ public protocol FeedStore: Sendable {
 }
 
 extension FeedStore {
+    /// Synchronizes the configuration (see ``synchronizeReturningIDs(subscriptions:)``)
+    /// and returns the configured feeds' records, in configuration order.
+    public func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord] {
+        try await feeds(ids: synchronizeReturningIDs(subscriptions: subscriptions))
+    }
+
     /// Stores one fetch's entries with no paths proposed, leaving the fetch state as it is.
     public func upsert(entries: [ProcessedEntry], feedID: Int64, at now: Date) async throws -> UpsertResult {
         try await upsert(

@@ -187,8 +187,8 @@ public final class SQLiteFeedStore: FeedStore {
     /// their fetch state) and disables stored feeds not in `subscriptions`.
     ///
     /// A URL listed twice is stored once, with its last subscription's fields; the
-    /// result has one record per distinct URL, in the order of first appearance.
-    public func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord] {
+    /// result has one identifier per distinct URL, in the order of first appearance.
+    public func synchronizeReturningIDs(subscriptions: [FeedSubscription]) async throws -> [Int64] {
         let rows: [(FeedSubscription, filters: String)] = try subscriptions.map(\.storable).lastPerKey { $0.url }.map {
             subscription in (subscription, try encodeJSON(subscription.filters))
         }
@@ -221,9 +221,7 @@ public final class SQLiteFeedStore: FeedStore {
             for id in enabled where !configured.contains(id) {
                 try db.cachedStatement(sql: "UPDATE feeds SET enabled = ? WHERE id = ?").execute(arguments: [false, id])
             }
-            let records = try fetchFeeds(db, where: "1 = 1", [])
-            let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
-            return ids.compactMap { byID[$0] }
+            return ids
         }
     }
 
@@ -231,6 +229,48 @@ public final class SQLiteFeedStore: FeedStore {
     public func feeds() async throws -> [FeedRecord] {
         try await read("list feeds") { db in
             try fetchFeeds(db, where: "1 = 1 ORDER BY id", [])
+        }
+    }
+
+    /// The feeds with these identifiers, in the order given; unknown ones are left out.
+    public func feeds(ids: [Int64]) async throws -> [FeedRecord] {
+        if ids.isEmpty { return [] }
+        return try await read("read \(ids.count) feeds") { db in
+            // Put in order chunk by chunk: a dictionary of every record would double a
+            // long list's memory (100,000 records are 65 MB).
+            try Self.byID(ids) { chunk, condition, arguments in
+                let rows = try fetchFeeds(db, where: condition, arguments)
+                let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                return chunk.compactMap { byID[$0] }
+            }
+        }
+    }
+
+    /// The enabled, non-retired feeds' identifiers (only those due at `dueAt`, when
+    /// given), in the order of ``dueFeeds(at:)``.
+    public func feedIDs(dueAt: Date?) async throws -> [Int64] {
+        try await read("list due feeds") { db in
+            let order = "ORDER BY CASE WHEN next_check IS NULL THEN 0 ELSE 1 END, next_check, id"
+            if let dueAt {
+                return try Int64.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT id FROM feeds WHERE enabled AND NOT retired
+                                AND (next_check IS NULL OR next_check <= ?) \(order)
+                            """),
+                    arguments: [Timestamp.milliseconds(dueAt)])
+            }
+            return try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM feeds WHERE enabled AND NOT retired \(order)"))
+        }
+    }
+
+    /// The earliest `nextCheck` of the enabled, non-retired feeds.
+    public func earliestNextCheck() async throws -> Date? {
+        try await read("find the next due feed") { db in
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MIN(next_check) FROM feeds WHERE enabled AND NOT retired")
+            ).map { Timestamp.date($0) }
         }
     }
 
@@ -664,13 +704,23 @@ public final class SQLiteFeedStore: FeedStore {
     public func entries(ids: [Int64]) async throws -> [StoredEntry] {
         if ids.isEmpty { return [] }
         return try await read("read \(ids.count) entries") { db in
-            var found: [StoredEntry] = []
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                found += try fetchEntries(db, where: "id IN (\(marks))", StatementArguments(Array(chunk)))
-            }
-            return found
+            try Self.byID(ids) { _, condition, arguments in try fetchEntries(db, where: condition, arguments) }
         }
+    }
+
+    /// Runs `fetch` for each chunk of `ids` with the chunk's `id IN (…)` condition and
+    /// arguments (chunks keep a statement's arguments well within SQLite's limit).
+    private static func byID<Item>(
+        _ ids: [Int64],
+        _ fetch: (_ chunk: ArraySlice<Int64>, _ condition: String, _ arguments: StatementArguments) throws -> [Item]
+    ) rethrows -> [Item] {
+        var found: [Item] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            found += try fetch(chunk, "id IN (\(marks))", StatementArguments(Array(chunk)))
+        }
+        return found
     }
 
     public func pendingPublications(feedID: Int64?) async throws -> [StoredEntry] {

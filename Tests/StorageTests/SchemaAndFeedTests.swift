@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TidingsModel
 
@@ -150,6 +151,24 @@ struct SchemaAndFeedTests {
         #expect(records.map(\.subscription.url) == ["https://a.example/feed", "https://b.example/feed"])
         #expect(records[0].subscription.name == "last")
         #expect(try await store.feeds().count == 2)
+    }
+
+    @Test("feeds(ids:) keeps the order given, leaves unknown ids out, and reads more ids than one statement takes")
+    func feedsByID() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let urls = (0..<1_203).map { "https://\($0).example/feed" }
+        let (store, feeds) = try await makeStore(directory, feeds: urls)
+        var random = SplitMix(seed: 7)
+        var ids = feeds.map(\.id)
+        for index in ids.indices.reversed() { ids.swapAt(index, random.below(index + 1)) }
+        let asked = Array(ids.prefix(600)) + [-1, 9_999_999] + Array(ids.dropFirst(600))
+        let read = try await store.feeds(ids: asked)
+        #expect(read.map(\.id) == ids)
+        let byID = Dictionary(uniqueKeysWithValues: feeds.map { ($0.id, $0) })
+        #expect(read.allSatisfy { byID[$0.id] == $0 })
+        #expect(try await store.feeds(ids: []).isEmpty)
+        #expect(try await store.feeds(ids: [ids[5], ids[5]]).map(\.id) == [ids[5], ids[5]])
     }
 
     @Test func dueFeedsAreEnabledNotRetiredAndNotScheduledLater() async throws {
