@@ -26,10 +26,6 @@ public struct SyncProgress: Sendable, Hashable {
 
 /// The outcome of a sync run.
 public struct SyncSummary: Sendable {
-    /// The reports worth a line of their own — failed, gone, or with recovered
-    /// problems — in completion order (the others are counted in `progress`: a run
-    /// over 100,000 feeds does not keep 100,000 reports).
-    public var reports: [FeedRefreshReport] = []
     /// Files written for entries left pending by an earlier, interrupted run.
     public var recovered = 0
     /// Failures of the run itself (store, output folder), one line each.
@@ -51,40 +47,67 @@ public struct SyncRun: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// Publishes what an interrupted run left pending, then refreshes `feeds`.
+    /// Feed records read from the store at a time: a run over 10,000 feeds holds a
+    /// page of records, not all of them, beside the documents in flight.
+    public static let pageSize = 256
+
+    /// Publishes what an interrupted run left pending, then refreshes the feeds
+    /// `feedIDs` names, in that order.
+    ///
+    /// Each feed's record is read from the store shortly before its refresh, a page at
+    /// a time, so it carries whatever an overlapping run stored meanwhile; a feed
+    /// retired or disabled since the run was planned is left out of it (and of its
+    /// total), as is one the store no longer knows.
     /// - Parameters:
-    ///   - feeds: the feeds to refresh; each record is released once its refresh has
-    ///     started (a run over 100,000 feeds does not hold them all to its end).
-    ///   - known: every stored feed, for the recovery pass (defaults to `feeds`); released
-    ///     once that pass is done.
+    ///   - feedIDs: the feeds to refresh.
+    ///   - recovering: the feeds whose pending entries the recovery pass publishes
+    ///     (the configured ones); defaults to `feedIDs`.
+    ///   - notable: called, from the run's task, with each report worth a line of its
+    ///     own (failed, gone, or with recovered problems) as the feed finishes. The
+    ///     run keeps none: 100,000 failed feeds' reports were 60 MB.
     ///   - progress: called after each feed, from the run's task.
     public func run(
-        feeds: consuming [FeedRecord],
-        known: consuming [FeedRecord]? = nil,
+        feedIDs: [Int64],
+        recovering: Set<Int64>? = nil,
         logger: Logger,
-        progress: @Sendable (SyncProgress) -> Void = { _ in }
+        notable: (FeedRefreshReport) -> Void = { _ in },
+        progress: (SyncProgress) -> Void = { _ in }
     ) async -> SyncSummary {
-        var summary = SyncSummary(progress: SyncProgress(total: feeds.count))
+        var summary = SyncSummary(progress: SyncProgress(total: feedIDs.count))
         do {
-            var everyFeed = copy feeds
-            if let known { everyFeed = known }
-            let recovered = try await refresher.publisher.publishPending(feeds: everyFeed, feedID: nil)
-            summary.recovered = recovered.filesWritten
+            summary.recovered = try await recover(feeds: recovering ?? Set(feedIDs))
         } catch {
             summary.runErrors.append("publishing pending entries: \(error)")
         }
-        // Only the recovery pass needs every stored feed; the run keeps `feeds` alone.
-        known = nil
         progress(summary.progress)
-        let total = feeds.count
-        // Boxed, so that each record's memory, inline part included, goes as its
-        // refresh starts: an array of 10,000 records held its 5 MB to the end.
-        var waiting = feeds.reversed().map(Waiting.init)
-        feeds = []
+        let store = refresher.store
+        var unread = feedIDs[...]
+        // The current page, reversed, so that the next record is its last.
+        var page: [FeedRecord] = []
+
+        /// The next feed to refresh, reading a page when the last one is used up.
+        func nextFeed() async -> FeedRecord? {
+            while page.isEmpty && !unread.isEmpty {
+                let ids = Array(unread.prefix(Self.pageSize))
+                unread = unread.dropFirst(ids.count)
+                do {
+                    let records = try await store.feeds(ids: ids)
+                    page = records.reversed().filter { $0.subscription.enabled && !$0.state.retired }
+                } catch {
+                    summary.progress.failed += ids.count
+                    summary.progress.done += ids.count
+                    summary.runErrors.append("reading \(ids.count) feeds from the store: \(error)")
+                    progress(summary.progress)
+                    continue
+                }
+                summary.progress.total -= ids.count - page.count
+            }
+            return page.popLast()
+        }
 
         await withTaskGroup(of: Result<FeedRefreshReport, RunFailure>.self) { group in
-            func startNext() {
-                guard let feed = waiting.popLast()?.record else { return }
+            func startNext() async -> Bool {
+                guard let feed = await nextFeed() else { return false }
                 group.addTask {
                     do {
                         return .success(try await refresher.refresh(feed, logger: logger))
@@ -92,8 +115,11 @@ public struct SyncRun: Sendable {
                         return .failure(RunFailure(feedURL: feed.subscription.url, message: "\(error)"))
                     }
                 }
+                return true
             }
-            for _ in 0..<min(concurrency, total) { startNext() }
+            for _ in 0..<concurrency {
+                guard await startNext() else { break }
+            }
             while let result = await group.next() {
                 summary.progress.done += 1
                 switch result {
@@ -108,7 +134,7 @@ public struct SyncRun: Sendable {
                     case .gone: summary.progress.gone += 1
                     }
                     if report.status == .failed || report.status == .gone || !report.warnings.isEmpty {
-                        summary.reports.append(report)
+                        notable(report)
                     }
                 case .failure(let failure):
                     summary.progress.failed += 1
@@ -116,18 +142,27 @@ public struct SyncRun: Sendable {
                 }
                 progress(summary.progress)
                 if Task.isCancelled { continue }
-                startNext()
+                _ = await startNext()
             }
         }
-        if summary.progress.done < total { summary.runErrors.append(EngineError.interrupted.description) }
+        if summary.progress.done < summary.progress.total {
+            summary.runErrors.append(EngineError.interrupted.description)
+        }
         return summary
     }
-}
 
-/// A feed record waiting for its refresh, in a box of its own.
-private final class Waiting: Sendable {
-    let record: FeedRecord
-    init(_ record: FeedRecord) { self.record = record }
+    /// The recovery pass: writes the files of entries an interrupted run left
+    /// pending, for the feeds in `feeds`. Returns the number of files written.
+    private func recover(feeds: Set<Int64>) async throws -> Int {
+        let store = refresher.store
+        let stubs = try await store.pendingPublicationStubs(feedID: nil).filter { feeds.contains($0.feedID) }
+        if stubs.isEmpty { return 0 }
+        var owners: [Int64] = []
+        var seen: Set<Int64> = []
+        for stub in stubs where seen.insert(stub.feedID).inserted { owners.append(stub.feedID) }
+        let records = try await store.feeds(ids: owners)
+        return try await refresher.publisher.publishPending(feeds: records, feedID: nil, stubs: stubs).filesWritten
+    }
 }
 
 /// A refresh that failed because of the store or the output folder.

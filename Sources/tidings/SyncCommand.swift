@@ -57,17 +57,12 @@ struct SyncCommand: AsyncParsableCommand {
         let summary: SyncSummary
         var nextDue: Date?
         do {
-            let configured = try await installation.store.synchronize(subscriptions: consume subscriptions)
-            let now = Date()
-            let due: [FeedRecord]
-            if all {
-                due = configured.filter { $0.subscription.enabled && !$0.state.retired }
-            } else {
-                let dueIDs = Set(try await installation.store.dueFeeds(at: now).map(\.id))
-                due = configured.filter { dueIDs.contains($0.id) }
-                nextDue = configured.filter { $0.subscription.enabled && !$0.state.retired }
-                    .compactMap(\.state.nextCheck).min()
-            }
+            // The run reads its feeds' records a page at a time: only ids are kept here.
+            let configured = try await installation.store.synchronizeReturningIDs(
+                subscriptions: consume subscriptions)
+            let eligible = Set(try await installation.store.feedIDs(dueAt: all ? nil : Date()))
+            let due = configured.filter(eligible.contains)
+            if !all && due.isEmpty { nextDue = try await installation.store.earliestNextCheck() }
             // Reading the config (Yams builds a node tree of the whole file) and the feed
             // list leaves megabytes free on this thread's malloc arena, which the worker
             // threads' arenas never reuse: give them back before the run.
@@ -76,9 +71,16 @@ struct SyncCommand: AsyncParsableCommand {
             defer { trimming.cancel() }
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
-            summary = await run.run(feeds: consume due, known: consume configured, logger: logger) { progress in
-                if showProgress { Self.show(progress) }
-            }
+            summary = await run.run(
+                feedIDs: due, recovering: Set(configured), logger: logger,
+                notable: { report in
+                    // Printed as each feed finishes: a run keeps no reports.
+                    if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                    Self.printNotable(report, quiet: quiet)
+                },
+                progress: { progress in
+                    if showProgress { Self.show(progress) }
+                })
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         } catch {
             printError("tidings: error: \(error)")
@@ -87,15 +89,6 @@ struct SyncCommand: AsyncParsableCommand {
         }
         try? await installation.fetcher.shutdown()
 
-        for report in summary.reports where report.status == .failed || report.status == .gone {
-            printError("tidings: warning: \(report.feedURL): \(report.error ?? report.status.rawValue)")
-        }
-        if !quiet {
-            for report in summary.reports where !report.warnings.isEmpty {
-                let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
-                printError("tidings: warning: \(report.feedURL): recovered: \(report.warnings[0])\(more)")
-            }
-        }
         for error in summary.runErrors {
             printError("tidings: error: \(error)")
         }
@@ -104,6 +97,17 @@ struct SyncCommand: AsyncParsableCommand {
             print("no feed is due; the next one is due at \(next.formatted(.iso8601)) (--all refreshes every feed)")
         }
         if !summary.runErrors.isEmpty { throw ExitCode(1) }
+    }
+
+    /// A failed or gone feed's line (always), or a line on the problems a feed's
+    /// document recovered from (unless `quiet`).
+    static func printNotable(_ report: FeedRefreshReport, quiet: Bool) {
+        if report.status == .failed || report.status == .gone {
+            printError("tidings: warning: \(report.feedURL): \(report.error ?? report.status.rawValue)")
+        } else if !quiet, let first = report.warnings.first {
+            let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
+            printError("tidings: warning: \(report.feedURL): recovered: \(first)\(more)")
+        }
     }
 
     static func show(_ progress: SyncProgress) {
