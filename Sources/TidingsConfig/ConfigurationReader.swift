@@ -351,6 +351,10 @@ struct ConfigurationReader {
             throw ConfigurationError.invalidValue(
                 position(node, path), "expected a duration like 30s, 15m, 2h or 1d, got \(quoted(text))")
         }
+        guard seconds <= Units.maxDuration else {
+            throw ConfigurationError.invalidValue(
+                position(node, path), "expected a duration of at most 36500d (100 years), got \(quoted(text))")
+        }
         return seconds
     }
 

@@ -5,6 +5,11 @@ import Foundation
 enum Units {
     static let durationUnits: [(Character, Double)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
 
+    /// The longest duration a configuration may give: 100 years. Durations become
+    /// whole milliseconds in the store and nanoseconds in timers (64-bit), where a
+    /// longer one would overflow and stop the program.
+    static let maxDuration: TimeInterval = 36_500 * 86_400
+
     /// Seconds, or nil when `text` is not a duration.
     static func duration(_ text: String) -> TimeInterval? {
         let text = text.trimmingCharacters(in: .whitespaces)

@@ -197,6 +197,16 @@ struct FeedFetcherTests {
         }
     }
 
+    @Test("the longest timeout a configuration allows (100 years) fetches normally")
+    func longestTimeout() async throws {
+        let routes: [String: Route] = ["/feed": { _ in Reply(status: 200, body: .bytes(Array("<rss/>".utf8))) }]
+        let configuration = FetchConfiguration(connectTimeout: 36_500 * 86_400, requestTimeout: 36_500 * 86_400)
+        try await withFixture(routes, configuration: configuration) { server, fetcher in
+            let response = try await fetcher.fetch(FetchRequest(url: server.url("/feed")))
+            #expect(response.status == 200)
+        }
+    }
+
     @Test func slowHeadersAreCutByTheRequestTimeout() async throws {
         let routes: [String: Route] = [
             "/late": { _ in Reply(status: 200, body: .bytes([1]), delay: .seconds(3)) }

@@ -173,6 +173,21 @@ import TidingsModel
                 == "tidings.yml:3:15: feeds[0].interval: expected a duration like 30s, 15m, 2h or 1d, got \"soon\"")
     }
 
+    @Test("a duration past 100 years is refused with the limit, in every duration key; 100 years is kept")
+    func durationsAreBounded() throws {
+        for key in ["fetch:\n  timeout", "fetch:\n  connect_timeout", "fetch:\n  max_interval", "output:\n  max_age"] {
+            let error = try parseError("\(key): 99999999999999999d\n")
+            #expect(error.shortDescription == "config_invalid_value")
+            #expect(
+                error.description.hasSuffix(
+                    "expected a duration of at most 36500d (100 years), got \"99999999999999999d\""))
+        }
+        let feed = try parseError("feeds:\n  - url: https://a.example/\n    interval: 36501d\n")
+        #expect(feed.keyPath == "feeds[0].interval")
+        let kept = try TidingsConfiguration.parse(yaml: "fetch:\n  timeout: 36500d\n", file: "t.yml")
+        #expect(kept.fetch.timeout == 36_500 * 86_400)
+    }
+
     @Test func syntaxErrorsHaveALine() throws {
         let error = try parseError("feeds:\n  - url: [unclosed\n")
         #expect(error.line != nil)
