@@ -250,18 +250,13 @@ public final class SQLiteFeedStore: FeedStore {
     /// given), in the order of ``dueFeeds(at:)``.
     public func feedIDs(dueAt: Date?) async throws -> [Int64] {
         try await read("list due feeds") { db in
-            let order = "ORDER BY CASE WHEN next_check IS NULL THEN 0 ELSE 1 END, next_check, id"
             if let dueAt {
                 return try Int64.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT id FROM feeds WHERE enabled AND NOT retired
-                                AND (next_check IS NULL OR next_check <= ?) \(order)
-                            """),
+                    db.cachedStatement(sql: "SELECT id FROM feeds WHERE \(Self.dueCondition) \(Self.dueOrder)"),
                     arguments: [Timestamp.milliseconds(dueAt)])
             }
             return try Int64.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM feeds WHERE enabled AND NOT retired \(order)"))
+                db.cachedStatement(sql: "SELECT id FROM feeds WHERE enabled AND NOT retired \(Self.dueOrder)"))
         }
     }
 
@@ -278,16 +273,14 @@ public final class SQLiteFeedStore: FeedStore {
     /// never-checked feeds first, then by `nextCheck`, then by id.
     public func dueFeeds(at now: Date) async throws -> [FeedRecord] {
         try await read("list due feeds") { db in
-            try fetchFeeds(
-                db,
-                where: """
-                    enabled AND NOT retired AND (next_check IS NULL OR next_check <= ?)
-                    ORDER BY CASE WHEN next_check IS NULL THEN 0 ELSE 1 END, next_check, id
-                    """,
-                [Timestamp.milliseconds(now)]
-            )
+            try fetchFeeds(db, where: "\(Self.dueCondition) \(Self.dueOrder)", [Timestamp.milliseconds(now)])
         }
     }
+
+    /// Enabled, not retired, and never checked or scheduled at or before the argument.
+    private static let dueCondition = "enabled AND NOT retired AND (next_check IS NULL OR next_check <= ?)"
+    /// Never-checked feeds first, then by `nextCheck`, then by id.
+    private static let dueOrder = "ORDER BY CASE WHEN next_check IS NULL THEN 0 ELSE 1 END, next_check, id"
 
     /// Replaces a feed's fetch state. Throws when the feed is unknown.
     public func updateState(feedID: Int64, _ state: FetchState) async throws {
