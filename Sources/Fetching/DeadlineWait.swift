@@ -22,7 +22,7 @@ enum DeadlineWait {
         let wait = Pending()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let scheduled = eventLoop.scheduleTask(in: .nanoseconds(nanoseconds(remaining))) {
+                let scheduled = eventLoop.scheduleTask(in: .nanoseconds(remaining.wholeNanoseconds)) {
                     wait.finish(with: .success(()))
                 }
                 observe(scheduled)
@@ -34,11 +34,6 @@ enum DeadlineWait {
         } onCancel: {
             wait.finish(with: .failure(CancellationError()))
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// One wait's state, shared by its timer and its cancellation handler; whichever
@@ -88,5 +83,13 @@ enum DeadlineWait {
             if case .failure = result { scheduled.cancel() }
             continuation.resume(with: result)
         }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, negative ones as zero (for NIO's time types).
+    var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

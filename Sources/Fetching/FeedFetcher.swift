@@ -179,7 +179,7 @@ public final class FeedFetcher: Sendable {
         let remaining = ContinuousClock.now.duration(to: deadline)
         let response = try await self.client.execute(
             outgoing,
-            deadline: .now() + .nanoseconds(Self.nanoseconds(remaining)),
+            deadline: .now() + .nanoseconds(remaining.wholeNanoseconds),
             logger: logger
         )
         let status = Int(response.status.code)
@@ -275,10 +275,5 @@ public final class FeedFetcher: Sendable {
 
     private static func timeAmount(_ seconds: TimeInterval) -> TimeAmount {
         .milliseconds(Int64(max(0, seconds) * 1000))
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
