@@ -80,7 +80,8 @@ struct FeedsCommand: AsyncParsableCommand {
             if state.retired { return "gone (410)" }
             var parts: [String] = []
             if state.consecutiveFailures > 0 {
-                parts.append("failing ×\(state.consecutiveFailures): \(state.lastError ?? "?")")
+                let error = state.lastError.map { feedError($0, of: feed.url) } ?? "?"
+                parts.append("failing ×\(state.consecutiveFailures): \(error)")
             } else if let success = state.lastSuccess {
                 parts.append("ok \(success.formatted(.iso8601))")
             }

@@ -103,7 +103,8 @@ struct SyncCommand: AsyncParsableCommand {
     /// document recovered from (unless `quiet`).
     static func printNotable(_ report: FeedRefreshReport, quiet: Bool) {
         if report.status == .failed || report.status == .gone {
-            printError("tidings: warning: \(report.feedURL): \(report.error ?? report.status.rawValue)")
+            let message = report.error.map { feedError($0, of: report.feedURL) } ?? report.status.rawValue
+            printError("tidings: warning: \(report.feedURL): \(message)")
         } else if !quiet, let first = report.warnings.first {
             let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
             printError("tidings: warning: \(report.feedURL): recovered: \(first)\(more)")

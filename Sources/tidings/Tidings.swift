@@ -69,6 +69,13 @@ func periodicTrim() -> any DispatchSourceTimer {
     return timer
 }
 
+/// A feed's stored error for a line that already names the feed: fetch errors start
+/// with the URL they failed on, which is dropped when it is the feed's own (a
+/// redirect's target stays).
+func feedError(_ error: String, of url: String) -> String {
+    error.hasPrefix(url + ": ") ? String(error.dropFirst(url.count + 2)) : error
+}
+
 /// Writes a line to standard error.
 func printError(_ line: String) {
     var stderr = StandardError()

@@ -36,9 +36,15 @@ struct SyncCommandTests {
         #expect(first.stdout.contains("2 updated, 0 not modified, 1 failed, 1 gone"), "\(first.stdout)")
         let lines = first.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("tidings: warning: \(server.baseURL)/missing: ") && $0.contains("404") })
+        #expect(!first.stderr.contains("/missing: \(server.baseURL)/missing"), "the URL is said once: \(first.stderr)")
         #expect(lines.contains { $0.hasPrefix("tidings: warning: \(server.baseURL)/gone: ") })
         #expect(lines.contains { $0.hasPrefix("tidings: warning: \(server.baseURL)/broken: recovered: ") })
         #expect(!lines.contains { $0.contains("/good") }, "\(first.stderr)")
+
+        // `feeds list` shows the stored error, naming the URL once too.
+        let list = try ChildProcess.run(TidingsBinary.path, ["feeds", "list", "--config", config])
+        let missing = list.stdout.split(separator: "\n").first { $0.hasPrefix("\(server.baseURL)/missing\t") }
+        #expect(missing?.contains("\tfailing ×1: HTTP 404") == true, "\(list.stdout)")
 
         // Every feed is scheduled later now (the failed one after a backoff); the gone one never again.
         let idle = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
