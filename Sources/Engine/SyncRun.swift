@@ -28,8 +28,22 @@ public struct SyncProgress: Sendable, Hashable {
 public struct SyncSummary: Sendable {
     /// Files written for entries left pending by an earlier, interrupted run.
     public var recovered = 0
-    /// Failures of the run itself (store, output folder), one line each.
+    /// Failures of the run itself (store, output folder), one line each: the first
+    /// ``maxRunErrors``, and the interruption when there was one.
     public var runErrors: [String] = []
+    /// Failures of the run itself past the first ``maxRunErrors``, counted only (a
+    /// full disk fails every feed: 100,000 lines would bury the first).
+    public var moreRunErrors = 0
+    /// Run errors kept as lines.
+    public static let maxRunErrors = 20
+
+    /// Whether the run itself failed.
+    public var failed: Bool { !runErrors.isEmpty }
+
+    /// Keeps `line` among the run errors, or counts it past ``maxRunErrors``.
+    mutating func recordRunError(_ line: String) {
+        if runErrors.count < Self.maxRunErrors { runErrors.append(line) } else { moreRunErrors += 1 }
+    }
     /// Totals.
     public var progress: SyncProgress
 }
@@ -77,7 +91,7 @@ public struct SyncRun: Sendable {
         do {
             summary.recovered = try await recover(feeds: recovering ?? Set(feedIDs))
         } catch {
-            summary.runErrors.append("publishing pending entries: \(error)")
+            summary.recordRunError("publishing pending entries: \(error)")
         }
         progress(summary.progress)
         let store = refresher.store
@@ -96,7 +110,7 @@ public struct SyncRun: Sendable {
                 } catch {
                     summary.progress.failed += ids.count
                     summary.progress.done += ids.count
-                    summary.runErrors.append("reading \(ids.count) feeds from the store: \(error)")
+                    summary.recordRunError("reading \(ids.count) feeds from the store: \(error)")
                     progress(summary.progress)
                     continue
                 }
@@ -138,7 +152,7 @@ public struct SyncRun: Sendable {
                     }
                 case .failure(let failure):
                     summary.progress.failed += 1
-                    summary.runErrors.append("\(failure.feedURL): \(failure.message)")
+                    summary.recordRunError("\(failure.feedURL): \(failure.message)")
                 }
                 progress(summary.progress)
                 if Task.isCancelled { continue }

@@ -92,11 +92,14 @@ struct SyncCommand: AsyncParsableCommand {
         for error in summary.runErrors {
             printError("tidings: error: \(error)")
         }
+        if summary.moreRunErrors > 0 {
+            printError("tidings: error: and \(summary.moreRunErrors) more errors of the run itself")
+        }
         print(Self.describe(summary))
         if summary.progress.total == 0, let next = nextDue {
             print("no feed is due; the next one is due at \(next.formatted(.iso8601)) (--all refreshes every feed)")
         }
-        if !summary.runErrors.isEmpty { throw ExitCode(1) }
+        if summary.failed { throw ExitCode(1) }
     }
 
     /// A failed or gone feed's line (always), or a line on the problems a feed's

@@ -47,6 +47,32 @@ struct SyncRunTests {
         await harness.cleanUp()
     }
 
+    @Test("an output folder that fails every feed gives the first run errors as lines and counts the rest")
+    func runErrorsAreBounded() async throws {
+        let server = try LoopbackHTTPServer { request in
+            let number = request.path.split(separator: "/").last.map(String.init) ?? "?"
+            return .init(body: rss(items: [("g-\(number)", "Story \(number)", "http://x.test/\(number)", nil)]))
+        }
+        defer { server.stop() }
+        let harness = try Harness()
+        // Entries without a date are dated at the harness's clock (2026-10); a file where
+        // that year's folder should be makes every feed's publishing fail.
+        try FileManager.default.createDirectory(atPath: harness.output, withIntermediateDirectories: true)
+        try Data("in the way".utf8).write(to: URL(fileURLWithPath: harness.output + "/2026"))
+        let count = SyncSummary.maxRunErrors + 7
+        let feeds = try await harness.configure((0..<count).map { .init(url: server.baseURL + "/f/\($0)") })
+
+        let summary = await SyncRun(refresher: harness.refresher, concurrency: 4).run(
+            feedIDs: feeds.map(\.id), logger: logger)
+
+        #expect(summary.failed)
+        #expect(summary.progress.done == count && summary.progress.failed == count)
+        #expect(summary.runErrors.count == SyncSummary.maxRunErrors)
+        #expect(summary.moreRunErrors == 7)
+        #expect(summary.runErrors.allSatisfy { $0.hasPrefix(server.baseURL + "/f/") })
+        await harness.cleanUp()
+    }
+
     @Test("the recovery pass publishes what a dead run left pending, for the feeds it is given only")
     func recoveryIsLimitedToTheGivenFeeds() async throws {
         let harness = try Harness()
