@@ -11,14 +11,19 @@ import Testing
 struct SyncRunTests {
     private let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
+    /// A server whose `/f/N` is a feed of one undated entry, "Story N".
+    private static func numberedFeeds() throws -> LoopbackHTTPServer {
+        try LoopbackHTTPServer { request in
+            let number = request.path.split(separator: "/").last.map(String.init) ?? "?"
+            return .init(body: rss(items: [("g-\(number)", "Story \(number)", "http://site.test/\(number)", nil)]))
+        }
+    }
+
     @Test(
         "feeds are read a page at a time: each is refreshed once, in the order given; retired and unknown ones are left out"
     )
     func pagedRun() async throws {
-        let server = try LoopbackHTTPServer { request in
-            let number = request.path.split(separator: "/").last.map(String.init) ?? "?"
-            return .init(body: rss(items: [("g-\(number)", "Story \(number)", "http://site.test/\(number)", nil)]))
-        }
+        let server = try Self.numberedFeeds()
         defer { server.stop() }
         let harness = try Harness()
         // More than two pages, so that the run reads three.
@@ -49,10 +54,7 @@ struct SyncRunTests {
 
     @Test("an output folder that fails every feed gives the first run errors as lines and counts the rest")
     func runErrorsAreBounded() async throws {
-        let server = try LoopbackHTTPServer { request in
-            let number = request.path.split(separator: "/").last.map(String.init) ?? "?"
-            return .init(body: rss(items: [("g-\(number)", "Story \(number)", "http://x.test/\(number)", nil)]))
-        }
+        let server = try Self.numberedFeeds()
         defer { server.stop() }
         let harness = try Harness()
         // Entries without a date are dated at the harness's clock (2026-10); a file where
