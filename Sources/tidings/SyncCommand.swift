@@ -124,11 +124,16 @@ struct SyncCommand: AsyncParsableCommand {
     static func describe(_ summary: SyncSummary) -> String {
         let progress = summary.progress
         var line =
-            "synced \(progress.done) feeds: \(progress.inserted) new entries, "
-            + "\(progress.changed) changed, \(progress.filesWritten) files written; "
+            "synced \(counted(progress.done, "feed")): \(counted(progress.inserted, "new entry", "new entries")), "
+            + "\(progress.changed) changed, \(counted(progress.filesWritten, "file")) written; "
             + "\(progress.updated) updated, \(progress.notModified) not modified, "
             + "\(progress.failed) failed, \(progress.gone) gone"
-        if summary.recovered > 0 { line += "; \(summary.recovered) files from an interrupted run" }
+        if summary.recovered > 0 { line += "; \(counted(summary.recovered, "file")) from an interrupted run" }
         return line
+    }
+
+    /// `count` and the noun in the number it takes: "1 feed", "0 feeds", "2 feeds".
+    static func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
     }
 }

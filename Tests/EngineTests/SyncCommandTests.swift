@@ -58,5 +58,17 @@ struct SyncCommandTests {
         #expect(quiet.stdout.contains("synced 3 feeds:"), "\(quiet.stdout)")
         #expect(quiet.stderr.contains("tidings: warning: \(server.baseURL)/missing: "), "\(quiet.stderr)")
         #expect(!quiet.stderr.contains("recovered"), "\(quiet.stderr)")
+
+        // A count of one takes the singular.
+        let single = folder.appendingPathComponent("single.yml").path
+        try """
+        database: \(folder.path)/single.sqlite
+        output: { dir: \(folder.path)/single }
+        feeds:
+          - url: \(server.baseURL)/good
+        """.write(toFile: single, atomically: true, encoding: .utf8)
+        let one = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", single])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.hasPrefix("synced 1 feed: 1 new entry, 0 changed, 1 file written; "), "\(one.stdout)")
     }
 }
