@@ -168,11 +168,17 @@ struct ConfigurationReader {
             } else {
                 feed = try self.feed(feedNode, path: feedPath)
             }
-            if let first = seenURLs[feed.url] {
+            // Two spellings of one URL (`HTTP://Host/`, `http://host:80/#top`) would
+            // fetch and publish the same feed twice.
+            let identity = FeedURL.identity(feed.url)
+            if let first = seenURLs[identity] {
+                let firstURL = feeds[first].url
+                let spelled = firstURL == feed.url ? "" : " (\(quoted(firstURL)))"
                 throw ConfigurationError.duplicate(
-                    position(feedNode, feedPath), "the feed \(quoted(feed.url)) is listed already as \(path)[\(first)]")
+                    position(feedNode, feedPath),
+                    "the feed \(quoted(feed.url)) is listed already as \(path)[\(first)]\(spelled)")
             }
-            seenURLs[feed.url] = index
+            seenURLs[identity] = index
             if let name = feed.name {
                 if let first = seenNames[name] {
                     throw ConfigurationError.duplicate(
@@ -223,12 +229,11 @@ struct ConfigurationReader {
     }
 
     func feedURL(_ node: Node, path: String) throws -> String {
-        let url = try requiredString(node, path: path).trimmingWhiteSpaceAndZeroWidthSpace
-        let lower = url.lowercased()
-        let schemeOK = lower.hasPrefix("http://") || lower.hasPrefix("https://")
-        guard schemeOK, let host = URLComponents(string: url)?.host, !host.isEmpty else {
+        let raw = try requiredString(node, path: path)
+        guard let url = FeedURL.checked(raw) else {
             throw ConfigurationError.invalidValue(
-                position(node, path), "expected an http:// or https:// URL, got \(quoted(url))")
+                position(node, path),
+                "expected an http:// or https:// URL, got \(quoted(raw.trimmingWhiteSpaceAndZeroWidthSpace))")
         }
         return url
     }

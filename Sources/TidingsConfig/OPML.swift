@@ -9,13 +9,27 @@ public enum OPML {
     /// Outlines with an `xmlUrl` are feeds (their `title`, else `text`, is the feed's
     /// title); outlines without one are folders, and a feed's category is the titles of
     /// the folders around it joined with `/`. `htmlUrl` is ignored. Only http(s) URLs
-    /// are kept (`feed://` is read as `http://`), each once.
+    /// are kept (`feed://` is read as `http://`; see ``FeedURL``), each once.
     ///
     /// The document is read by libxml2 in recover mode with no network access, no DTD
     /// loading and no entity substitution: an entity a document defines is left out,
     /// never fetched or read from disk.
     /// - Throws: ``ConfigurationError`` when `bytes` has no `<opml>` root element.
     public static func parse(_ bytes: [UInt8], file: String) throws -> [FeedSubscription] {
+        try read(bytes, file: file).feeds
+    }
+
+    /// What an OPML document subscribes to.
+    public struct Subscriptions: Sendable, Equatable {
+        /// The feeds, in document order, each once.
+        public var feeds: [FeedSubscription] = []
+        /// The `xmlUrl` values left out as not http(s) URLs with a host, as written.
+        public var unusable: [String] = []
+    }
+
+    /// ``parse(_:file:)``, with the outlines whose URL could not be used.
+    /// - Throws: ``ConfigurationError`` when `bytes` has no `<opml>` root element.
+    public static func read(_ bytes: [UInt8], file: String) throws -> Subscriptions {
         let options =
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
@@ -31,12 +45,12 @@ public enum OPML {
         guard let root = xmlDocGetRootElement(document), name(root) == "opml" else {
             throw ConfigurationError.invalidOPML(file, "not an OPML file: there is no <opml> root element")
         }
-        var feeds: [FeedSubscription] = []
+        var found = Subscriptions()
         var seen = Set<String>()
         for body in children(root) where name(body) == "body" {
-            collect(body, folders: [], into: &feeds, seen: &seen)
+            collect(body, folders: [], into: &found, seen: &seen)
         }
-        return feeds
+        return found
     }
 
     /// An OPML 2.0 document listing `feeds`, grouped by category into nested folder
@@ -99,38 +113,29 @@ public enum OPML {
     }
 
     static func collect(
-        _ node: xmlNodePtr, folders: [String], into feeds: inout [FeedSubscription], seen: inout Set<String>
+        _ node: xmlNodePtr, folders: [String], into found: inout Subscriptions, seen: inout Set<String>
     ) {
         for outline in children(node) where name(outline)?.lowercased() == "outline" {
             let attributes = attributes(outline)
             let label = [attributes["title"], attributes["text"]].compactMap { $0 }
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty }
             if let rawURL = attributes["xmlurl"] {
-                if let url = feedURL(rawURL), seen.insert(url).inserted {
-                    feeds.append(
-                        FeedSubscription(
-                            url: url, title: label,
-                            category: folders.isEmpty ? nil : folders.joined(separator: "/")))
+                if let url = FeedURL.checked(subscribing: rawURL) {
+                    if seen.insert(FeedURL.identity(url)).inserted {
+                        found.feeds.append(
+                            FeedSubscription(
+                                url: url, title: label,
+                                category: folders.isEmpty ? nil : folders.joined(separator: "/")))
+                    }
+                } else {
+                    found.unusable.append(rawURL)
                 }
-                collect(outline, folders: folders, into: &feeds, seen: &seen)
+                collect(outline, folders: folders, into: &found, seen: &seen)
             } else {
                 let folder = label.map { $0.replacingOccurrences(of: "/", with: "-") }
-                collect(outline, folders: folders + (folder.map { [$0] } ?? []), into: &feeds, seen: &seen)
+                collect(outline, folders: folders + (folder.map { [$0] } ?? []), into: &found, seen: &seen)
             }
         }
-    }
-
-    static func feedURL(_ raw: String) -> String? {
-        var url = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let lower = url.lowercased()
-        if lower.hasPrefix("feed://") {
-            url = "http://" + url.dropFirst(7)
-        } else if lower.hasPrefix("feed:http") {
-            url = String(url.dropFirst(5))
-        }
-        let scheme = url.lowercased()
-        guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://"), url.count > 8 else { return nil }
-        return url
     }
 
     // MARK: Writing

@@ -23,15 +23,17 @@ struct FeedsCommand: AsyncParsableCommand {
 
         func run() async throws {
             var config = try configFlags.loadOrDefault()
-            guard let scheme = URL(string: url)?.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-                throw ValidationError("'\(url)' is not an http(s) URL")
+            guard let url = FeedURL.checked(subscribing: url) else {
+                throw ValidationError("'\(url)' is not an http(s) URL with a host")
             }
-            if config.feeds.contains(where: { $0.url == url }) {
-                throw ValidationError("\(url) is already configured in \(configFlags.config)")
+            let identity = FeedURL.identity(url)
+            if let known = config.feeds.first(where: { FeedURL.identity($0.url) == identity }) {
+                let spelled = known.url == url ? "" : " as \(known.url)"
+                throw ValidationError("\(url) is already configured in \(configFlags.config)\(spelled)")
             }
             config.feeds.append(FeedSubscription(url: url, name: name, title: title, category: category))
             try configFlags.save(config)
-            print("added \(url) (\(config.feeds.count) feeds)")
+            print("added \(url) (\(SyncCommand.counted(config.feeds.count, "feed")))")
         }
     }
 
@@ -44,12 +46,17 @@ struct FeedsCommand: AsyncParsableCommand {
 
         func run() async throws {
             var config = try configFlags.load()
-            guard let index = config.feeds.firstIndex(where: { $0.url == url }) else {
+            // The URL as configured, else another spelling of it (`HTTP://`, `:80`, `#…`).
+            let identity = FeedURL.identity(url.trimmingWhiteSpaceAndZeroWidthSpace)
+            guard
+                let index = config.feeds.firstIndex(where: { $0.url == url })
+                    ?? config.feeds.firstIndex(where: { FeedURL.identity($0.url) == identity })
+            else {
                 throw ValidationError("\(url) is not configured in \(configFlags.config)")
             }
-            config.feeds.remove(at: index)
+            let removed = config.feeds.remove(at: index)
             try configFlags.save(config)
-            print("removed \(url) (\(config.feeds.count) feeds)")
+            print("removed \(removed.url) (\(SyncCommand.counted(config.feeds.count, "feed")))")
         }
     }
 
@@ -98,8 +105,21 @@ extension ConfigFlags {
         FileManager.default.fileExists(atPath: config) ? try load() : TidingsConfiguration()
     }
 
-    /// Rewrites the config file atomically.
+    /// Rewrites the config file atomically, once the new text has been read back to
+    /// the same configuration: a file Tidings writes is always one it can read.
     func save(_ configuration: TidingsConfiguration) throws {
-        try Data(configuration.yaml().utf8).write(to: URL(fileURLWithPath: config), options: .atomic)
+        let yaml = configuration.yaml()
+        let readBack: TidingsConfiguration
+        do {
+            readBack = try TidingsConfiguration.parse(yaml: yaml, file: config)
+        } catch {
+            printError("tidings: error: \(config) is left as it was: the new text would not read back: \(error)")
+            throw ExitCode(1)
+        }
+        guard readBack == configuration else {
+            printError("tidings: error: \(config) is left as it was: the new text would read back differently")
+            throw ExitCode(1)
+        }
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: config), options: .atomic)
     }
 }

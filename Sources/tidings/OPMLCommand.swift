@@ -18,6 +18,9 @@ struct OPMLCommand: AsyncParsableCommand {
         @OptionGroup var configFlags: ConfigFlags
         @Argument(help: "The OPML file.") var file: String
 
+        /// How many unusable outlines get a line of their own.
+        static let unusableShown = 20
+
         func run() async throws {
             var config = try configFlags.loadOrDefault()
             let bytes: [UInt8]
@@ -26,18 +29,26 @@ struct OPMLCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(file): cannot read: \(error.localizedDescription)")
             }
-            let imported: [TidingsModel.FeedSubscription]
+            let found: OPML.Subscriptions
             do {
-                imported = try OPML.parse(bytes, file: file)
+                found = try OPML.read(bytes, file: file)
             } catch {
                 printError("tidings: error: \(error)")
                 throw ExitCode(1)
             }
-            var known = Set(config.feeds.map(\.url))
+            let imported = found.feeds
+            for url in found.unusable.prefix(Self.unusableShown) {
+                printError("tidings: warning: \(file): left out \"\(url)\": not an http(s) URL with a host")
+            }
+            if found.unusable.count > Self.unusableShown {
+                printError(
+                    "tidings: warning: \(file): and \(found.unusable.count - Self.unusableShown) more outlines left out"
+                )
+            }
+            var known = Set(config.feeds.map { FeedURL.identity($0.url) })
             var added = 0
-            for feed in imported where !known.contains(feed.url) {
+            for feed in imported where known.insert(FeedURL.identity(feed.url)).inserted {
                 config.feeds.append(feed)
-                known.insert(feed.url)
                 added += 1
             }
             try configFlags.save(config)

@@ -215,16 +215,37 @@ struct RetentionAndFilterTests {
         #expect(try tidings("feeds", "add", "https://one.test/feed", "--category", "world").status == 0)
         #expect(try tidings("feeds", "add", "https://one.test/feed").status != 0)
         #expect(try tidings("feeds", "add", "ftp://two.test/feed").status != 0)
+        // Another spelling of a configured URL is the same feed; a URL the config could
+        // not read back (no host) is refused before anything is written.
+        let respelled = try tidings("feeds", "add", "HTTPS://One.test:443/feed#top")
+        #expect(respelled.status != 0)
+        #expect(respelled.stderr.contains("already configured in \(config) as https://one.test/feed"))
+        #expect(try tidings("feeds", "add", "http://").status != 0)
+        #expect(try tidings("feeds", "add", "http:///feed").status != 0)
+        let added = try tidings("feeds", "add", "feed://three.test/rss")
+        #expect(added.stdout == "added http://three.test/rss (2 feeds)\n", "\(added.stderr)")
+        #expect(
+            try tidings("feeds", "remove", "HTTP://THREE.test/rss").stdout.hasPrefix("removed http://three.test/rss"))
+        // Whatever the config file could not read back is refused, and the file kept as it was.
+        let before = try String(contentsOfFile: config, encoding: .utf8)
+        let badName = try tidings("feeds", "add", "https://four.test/feed", "--name", "../x")
+        #expect(badName.status != 0)
+        #expect(badName.stderr.contains("is left as it was"), "\(badName.stderr)")
+        #expect(badName.stderr.contains(".name: expected a name of letters"), "\(badName.stderr)")
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == before)
         let opml = folder.appendingPathComponent("in.opml").path
         try """
         <?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
         <outline text="News"><outline text="Europe"><outline text="Two" type="rss" xmlUrl="https://two.test/rss"/></outline></outline>
         <outline text="One again" type="rss" xmlUrl="https://one.test/feed"/>
+        <outline text="One, spelled otherwise" type="rss" xmlUrl="https://ONE.test/feed#x"/>
+        <outline text="No host" type="rss" xmlUrl="http:///rss"/>
         </body></opml>
         """.write(toFile: opml, atomically: true, encoding: .utf8)
         let imported = try tidings("opml", "import", opml)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("imported 1 of 2"))
+        #expect(imported.stdout.contains("imported 1 of 2"), "\(imported.stdout)")
+        #expect(imported.stderr.contains("warning: \(opml): left out \"http:///rss\""), "\(imported.stderr)")
         let list = try tidings("feeds", "list")
         #expect(list.stdout.contains("https://one.test/feed\tworld\tnever fetched"))
         #expect(list.stdout.contains("https://two.test/rss\tNews/Europe"))

@@ -147,6 +147,11 @@ import TidingsModel
         ("feeds:\n  - url: ftp://example.com/feed\n", 2, 10, "feeds[0].url", "config_invalid_value"),
         ("feeds:\n  - url: file:///etc/passwd\n", 2, 10, "feeds[0].url", "config_invalid_value"),
         ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", 3, 5, "feeds[1]", "config_duplicate"),
+        (
+            "feeds:\n  - url: https://a.example/x\n  - url: HTTPS://A.example:443/x#top\n", 3, 5, "feeds[1]",
+            "config_duplicate"
+        ),
+        ("feeds:\n  - url: http://\n", 2, 10, "feeds[0].url", "config_invalid_value"),
         ("feeds:\n  - url: https://a.example/\n    name: ../x\n", 3, 11, "feeds[0].name", "config_invalid_value"),
         ("feeds: https://a.example/\n", 1, 8, "feeds", "config_wrong_type"),
         ("filters:\n  block:\n    title: [\"(unclosed\"]\n", 3, 13, "filters.block.title[0]", "config_invalid_value"),
@@ -171,6 +176,14 @@ import TidingsModel
         #expect(
             error.description
                 == "tidings.yml:3:15: feeds[0].interval: expected a duration like 30s, 15m, 2h or 1d, got \"soon\"")
+    }
+
+    @Test func duplicateSpelledDifferentlyNamesTheFirstSpelling() throws {
+        let error = try parseError("feeds:\n  - url: https://a.example/x\n  - url: HTTPS://A.example/x#top\n")
+        #expect(
+            error.description
+                == "tidings.yml:3:5: feeds[1]: the feed \"HTTPS://A.example/x#top\" is listed already as feeds[0] "
+                + "(\"https://a.example/x\")")
     }
 
     @Test("a duration past 100 years is refused with the limit, in every duration key; 100 years is kept")

@@ -39,6 +39,22 @@ import TidingsModel
             ])
     }
 
+    @Test func unusableURLsAreCountedAndSpellingsOfOneFeedKeptOnce() throws {
+        let found = try OPML.read(
+            Array(
+                """
+                <opml version="2.0"><body>
+                  <outline text="a" xmlUrl="http://a b/feed"/>
+                  <outline text="b" xmlUrl="http:///nohost"/>
+                  <outline text="c" xmlUrl="https://c.example/feed"/>
+                  <outline text="c again" xmlUrl="HTTPS://C.example:443/feed#latest"/>
+                  <outline text="d" xmlUrl="feed://"/>
+                </body></opml>
+                """.utf8), file: "subs.opml")
+        #expect(found.feeds == [FeedSubscription(url: "https://c.example/feed", title: "c")])
+        #expect(found.unusable == ["http://a b/feed", "http:///nohost", "feed://"])
+    }
+
     @Test func attributesWithEntities() throws {
         let feeds = try parse(
             """

@@ -1,0 +1,62 @@
+import Foundation
+import TidingsModel
+
+/// The rules for a feed's URL, one set for the config file, `tidings feeds add` and
+/// OPML import: a URL any of them accepts is one the config file reads back.
+public enum FeedURL {
+    /// `raw` without surrounding white space (U+200B included), when it is an absolute
+    /// http or https URL with a host; `nil` otherwise.
+    public static func checked(_ raw: String) -> String? {
+        let url = raw.trimmingWhiteSpaceAndZeroWidthSpace
+        let lower = url.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"),
+            let host = URLComponents(string: url)?.host, !host.isEmpty
+        else { return nil }
+        return url
+    }
+
+    /// ``checked(_:)`` of a URL as pasted from a browser or a subscription list, where
+    /// `feed://host/…` and `feed:https://host/…` name the feed at `http://host/…` and
+    /// `https://host/…`.
+    public static func checked(subscribing raw: String) -> String? {
+        let url = raw.trimmingWhiteSpaceAndZeroWidthSpace
+        let lower = url.lowercased()
+        if lower.hasPrefix("feed://") { return checked("http://" + url.dropFirst(7)) }
+        if lower.hasPrefix("feed:http://") || lower.hasPrefix("feed:https://") {
+            return checked(String(url.dropFirst(5)))
+        }
+        return checked(url)
+    }
+
+    /// A key that two spellings of one request share: the scheme and host in lower
+    /// case, the scheme's default port and the fragment (never sent) left out, an
+    /// empty path written `/`. `HTTP://Example.com:80#top` and `http://example.com/`
+    /// are one feed; the path, the query and any user name are compared as written.
+    public static func identity(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        let afterScheme = url[schemeEnd.upperBound...]
+        let withoutFragment = afterScheme.prefix { $0 != "#" }
+        let authorityEnd = withoutFragment.firstIndex { $0 == "/" || $0 == "?" } ?? withoutFragment.endIndex
+        let authority = withoutFragment[..<authorityEnd]
+        var rest = withoutFragment[authorityEnd...]
+        if rest.isEmpty || rest.first == "?" { rest = "/" + rest }
+
+        var userInfo: Substring = ""
+        var hostAndPort = authority
+        if let at = authority.lastIndex(of: "@") {
+            userInfo = authority[...at]
+            hostAndPort = authority[authority.index(after: at)...]
+        }
+        // The port follows the last colon that is not inside an IPv6 literal's brackets.
+        var host = hostAndPort
+        var port: Substring = ""
+        if let colon = hostAndPort.lastIndex(of: ":"), !hostAndPort[colon...].contains("]") {
+            host = hostAndPort[..<colon]
+            port = hostAndPort[hostAndPort.index(after: colon)...]
+        }
+        let defaultPort = scheme == "http" ? "80" : scheme == "https" ? "443" : nil
+        let keptPort = port.isEmpty || String(port) == defaultPort ? "" : ":" + port
+        return scheme + "://" + userInfo + host.lowercased() + keptPort + rest
+    }
+}
