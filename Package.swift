@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "Fetching", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ]
         ),
         .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel", "TestSupport"]),

@@ -180,7 +180,7 @@ public struct FeedRefresher: Sendable {
                     parsed = try FeedParser.parse(
                         body, options: FeedParser.Options(baseURL: response.finalURL, contentType: contentType))
                 } catch {
-                    throw FetchError.notAFeed(url: response.finalURL, reason: error.description)
+                    throw FetchError.notAFeed(url: response.finalURL, reason: error.reason)
                 }
                 report.warnings = parsed.warnings.map(\.description)
                 let filters = try compiledFilters(for: feed)

@@ -34,6 +34,13 @@ public struct FeedParsingError: Error, Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// ``description`` without the "not a feed: " that it starts with for a document
+    /// of another kind: for a caller that says "not a feed" itself.
+    public var reason: String {
+        if case .notAFeed(let reason) = kind { return reason }
+        return description
+    }
+
     /// One line a user can act on.
     public var description: String {
         switch kind {

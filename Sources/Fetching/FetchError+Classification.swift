@@ -55,7 +55,14 @@ extension FetchError {
             if error == .limit {
                 return .tooLarge(url: url, limit: configuration.maxBodyBytes)
             }
-            return .connection(url: url, reason: "the compressed body is corrupt (\(error))")
+            switch error {
+            case .inflationError(let code):
+                return .connection(url: url, reason: "the compressed body is corrupt (zlib error \(code))")
+            case .initializationError(let code):
+                return .connection(url: url, reason: "the body could not be decompressed (zlib error \(code))")
+            default:
+                return .connection(url: url, reason: "the compressed body is corrupt (\(error))")
+            }
         }
         if error is NIOHTTPDecompression.ExtraDecompressionError {
             return .connection(url: url, reason: "the compressed body is damaged (\(error))")

@@ -83,7 +83,7 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
     }
 
     static func rateLimited(url: String, status: Int, reason: String, retryAfter: TimeInterval?) -> FetchError {
-        let wait = retryAfter.map { "; the server asks to wait \(Int($0.rounded(.up))) s" } ?? ""
+        let wait = retryAfter.map { "; the server asks to wait \(readableWait($0))" } ?? ""
         return FetchError(
             .rateLimited,
             url: url,
@@ -91,6 +91,19 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
             status: status,
             retryAfter: retryAfter
         )
+    }
+
+    /// A wait in the largest units that read well: `45 s`, `90 min`, `6 h 10 min`, `3 d 4 h`.
+    static func readableWait(_ seconds: TimeInterval) -> String {
+        let total = seconds.isFinite ? Int(min(max(seconds, 0), 1e12).rounded(.up)) : 0
+        if total < 120 { return "\(total) s" }
+        let minutes = (total + 59) / 60
+        if minutes < 120 { return "\(minutes) min" }
+        if minutes < 48 * 60 {
+            return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
+        }
+        let hours = (minutes + 59) / 60
+        return hours % 24 == 0 ? "\(hours / 24) d" : "\(hours / 24) d \(hours % 24) h"
     }
 
     static func tooLarge(url: String, limit: Int) -> FetchError {

@@ -246,6 +246,8 @@ struct RefreshIntegrationTests {
         let report = try await harness.refresh(url)
         #expect(report.errorKind == "not-a-feed")
         #expect(report.error?.contains(url) == true)
+        #expect(report.error?.hasSuffix(": not a feed: the root element is <html>, not rss, RDF or feed") == true)
+        #expect(report.error?.contains("not a feed: not a feed") == false, "\(report.error ?? "")")
         await harness.cleanUp()
     }
 

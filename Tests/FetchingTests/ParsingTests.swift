@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOHTTPCompression
 import Testing
 
 @testable import Fetching
@@ -210,6 +211,30 @@ struct FetchErrorTests {
         #expect(error.shortDescription == "not-a-feed")
         #expect(error.description == "http://x/feed: not a feed: HTML page")
         #expect(error.status == nil)
+    }
+
+    @Test(arguments: [
+        (0.0, "0 s"), (0.2, "1 s"), (119, "119 s"), (120, "2 min"), (121, "3 min"), (7199, "2 h"), (7140, "119 min"),
+        (7200, "2 h"), (22168, "6 h 10 min"), (172_799, "2 d"), (169_200, "47 h"), (172_800, "2 d"),
+        (200_000, "2 d 8 h"),
+        (-5, "0 s"), (.infinity, "0 s"),
+    ])
+    func waitsReadWell(seconds: Double, text: String) {
+        #expect(FetchError.readableWait(seconds) == text)
+    }
+
+    @Test func rateLimitedSaysHowLongToWait() {
+        let error = FetchError.rateLimited(
+            url: "http://x/feed", status: 503, reason: "Service Unavailable", retryAfter: 22168)
+        #expect(error.description == "http://x/feed: HTTP 503 Service Unavailable; the server asks to wait 6 h 10 min")
+        #expect(error.retryAfter == 22168)
+    }
+
+    @Test func corruptCompressionSaysZlibsCode() {
+        let error = FetchError.classify(
+            NIOHTTPDecompression.DecompressionError.inflationError(-3), url: "http://x/feed", host: "x",
+            configuration: FetchConfiguration())
+        #expect(error.description == "http://x/feed: the compressed body is corrupt (zlib error -3)")
     }
 
     @Test func classifiesClientAndSocketErrors() {
