@@ -16,7 +16,9 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: """
             Per-feed problems (network, HTTP, not a feed) are reported and stored with the feed; \
             the exit status is non-zero only when the run itself failed (store, output folder). \
-            Interrupting a run loses nothing: the next run finishes what it left.
+            Ctrl-C or SIGTERM starts no more feeds, lets those in flight finish and prints the \
+            summary; a second Ctrl-C stops at once. Interrupting a run in any way loses nothing: \
+            the next run finishes what it left.
             """
     )
 
@@ -56,6 +58,7 @@ struct SyncCommand: AsyncParsableCommand {
 
         let summary: SyncSummary
         var nextDue: Date?
+        var stoppedBy: Int32?
         do {
             // The run reads its feeds' records a page at a time: only ids are kept here.
             let configured = try await installation.store.synchronizeReturningIDs(
@@ -71,6 +74,15 @@ struct SyncCommand: AsyncParsableCommand {
             defer { trimming.cancel() }
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
+            // Ctrl-C or SIGTERM: start no more feeds, finish those in flight, and say
+            // what was done; a second one ends the process at once.
+            let interruption = Interruption { _ in
+                let clear = showProgress ? "\r\u{1B}[K" : ""
+                FileHandle.standardError.write(
+                    Data(
+                        "\(clear)tidings: interrupted: finishing the feeds in flight (Ctrl-C again stops at once)\n"
+                            .utf8))
+            }
             summary = await run.run(
                 feedIDs: due, recovering: Set(configured), logger: logger,
                 notable: { report in
@@ -80,7 +92,10 @@ struct SyncCommand: AsyncParsableCommand {
                 },
                 progress: { progress in
                     if showProgress { Self.show(progress) }
-                })
+                },
+                stopRequested: { interruption.requested })
+            interruption.end()
+            stoppedBy = interruption.receivedSignal
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         } catch {
             printError("tidings: error: \(error)")
@@ -99,6 +114,8 @@ struct SyncCommand: AsyncParsableCommand {
         if summary.progress.total == 0, let next = nextDue {
             print("no feed is due; the next one is due at \(next.formatted(.iso8601)) (--all refreshes every feed)")
         }
+        // A run a signal stopped ends by that signal, once it has said what it did.
+        if let stoppedBy { Interruption.end(by: stoppedBy) }
         if summary.failed { throw ExitCode(1) }
     }
 

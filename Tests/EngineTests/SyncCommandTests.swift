@@ -71,4 +71,98 @@ struct SyncCommandTests {
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.hasPrefix("synced 1 feed: 1 new entry, 0 changed, 1 file written; "), "\(one.stdout)")
     }
+
+    /// A run over `count` feeds served slowly (a tenth of a second each, one at a
+    /// time), four in flight.
+    static func slowFeeds(_ count: Int, in folder: URL) throws -> (LoopbackHTTPServer, config: String) {
+        let server = try LoopbackHTTPServer { request in
+            usleep(100_000)
+            let number = Int(request.path.split(separator: "/").last ?? "") ?? -1
+            guard (0..<count).contains(number) else { return .init(status: 404) }
+            return .init(
+                body: rss(items: [
+                    ("g-\(number)", "Story \(number)", "http://site.test/\(number)", "Sun, 18 Oct 2026 09:00:00 +0000")
+                ]))
+        }
+        let config = folder.appendingPathComponent("tidings.yml").path
+        let feeds = (0..<count).map { "  - url: \(server.baseURL)/feed/\($0)" }.joined(separator: "\n")
+        try """
+        database: \(folder.path)/tidings.sqlite
+        output: { dir: \(folder.path)/out }
+        fetch: { concurrency: 4 }
+        feeds:
+        \(feeds)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        return (server, config)
+    }
+
+    /// Starts `tidings sync` on `config`, and sends it `signals` SIGINTs (0.02 s apart)
+    /// once the server has answered `after` requests; returns it exited.
+    static func interruptedSync(
+        config: String, server: LoopbackHTTPServer, after: Int, signals: Int
+    ) throws -> (process: Process, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TidingsBinary.path)
+        process.arguments = ["sync", "--config", config]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && server.requests.count < after && Date() < deadline { usleep(5_000) }
+        for index in 0..<signals {
+            if index > 0 { usleep(20_000) }
+            kill(process.processIdentifier, SIGINT)
+        }
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("Ctrl-C starts no more feeds, finishes those in flight and says what was done; the next run does the rest")
+    func ctrlCStopsGracefully() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-sigint-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = 40
+        let (server, config) = try Self.slowFeeds(count, in: folder)
+        defer { server.stop() }
+
+        let (process, stdout, stderr) = try Self.interruptedSync(config: config, server: server, after: 5, signals: 1)
+        // It ends by the signal, once done, so that a shell script running it stops too.
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT, "\(stderr)")
+        #expect(stderr.contains("tidings: interrupted: finishing the feeds in flight"), "\(stderr)")
+        #expect(stderr.contains("tidings: error: the run was interrupted; the next run picks up where it stopped"))
+        let done = stdout.firstMatch(of: /synced (\d+) feeds?: (\d+) new entr/).map { (Int($0.1)!, Int($0.2)!) }
+        let files = { Harness.files(in: folder.appendingPathComponent("out").path).count }
+        // The feeds in flight were finished, not cut short: every one done has its file.
+        #expect(done != nil && done!.0 >= 5 && done!.0 < count && done!.1 == done!.0, "\(stdout)")
+        #expect(files() == done?.0, "\(stdout)")
+        #expect(!stderr.contains("warning"), "no feed failed: \(stderr)")
+
+        let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(rest.stdout.hasPrefix("synced \(count - (done?.0 ?? 0)) feeds: "), "\(rest.stdout)")
+        #expect(files() == count)
+    }
+
+    @Test("a second Ctrl-C ends the run at once, and the next run still finishes the job")
+    func secondCtrlCStopsAtOnce() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-sigint2-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = 40
+        let (server, config) = try Self.slowFeeds(count, in: folder)
+        defer { server.stop() }
+
+        let (process, stdout, _) = try Self.interruptedSync(config: config, server: server, after: 5, signals: 2)
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+        #expect(!stdout.contains("synced"), "\(stdout)")
+
+        let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == count)
+    }
 }

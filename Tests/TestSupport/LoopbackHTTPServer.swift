@@ -179,10 +179,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         if parsed.method != "HEAD" { _ = send(body, to: client) }
     }
 
+    /// Writes `bytes`; false once the client is gone. MSG_NOSIGNAL: a client that
+    /// died mid-response (a test kills `tidings sync`) must not end the test process
+    /// by SIGPIPE.
     private func send(_ bytes: [UInt8], to client: Int32) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBufferPointer { write(client, $0.baseAddress, $0.count) }
+            let n = bytes[sent...].withUnsafeBufferPointer {
+                Glibc.send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return false }
             sent += n
         }
