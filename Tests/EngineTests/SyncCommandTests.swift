@@ -19,16 +19,8 @@ struct SyncCommandTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-sync-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("tidings.yml").path
-        try """
-        database: \(folder.path)/tidings.sqlite
-        output: { dir: \(folder.path)/out }
-        feeds:
-          - url: \(server.baseURL)/good
-          - url: \(server.baseURL)/missing
-          - url: \(server.baseURL)/broken
-          - url: \(server.baseURL)/gone
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try Self.writeConfig(
+            in: folder, urls: ["good", "missing", "broken", "gone"].map { server.baseURL + "/" + $0 })
 
         let first = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
         #expect(first.status == 0, "\(first.stderr)")
@@ -60,20 +52,25 @@ struct SyncCommandTests {
         #expect(!quiet.stderr.contains("recovered"), "\(quiet.stderr)")
 
         // A count of one takes the singular.
-        let single = folder.appendingPathComponent("single.yml").path
-        try """
-        database: \(folder.path)/single.sqlite
-        output: { dir: \(folder.path)/single }
-        feeds:
-          - url: \(server.baseURL)/good
-        """.write(toFile: single, atomically: true, encoding: .utf8)
+        let single = try Self.writeConfig(in: folder, named: "single", urls: [server.baseURL + "/good"])
         let one = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", single])
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.hasPrefix("synced 1 feed: 1 new entry, 0 changed, 1 file written; "), "\(one.stdout)")
     }
 
-    /// A run over `count` feeds served slowly (a tenth of a second each, one at a
-    /// time), four in flight.
+    /// Runs `body` with a folder, a server and a config for a run over `count` feeds
+    /// served slowly (a tenth of a second each, one at a time), four in flight.
+    static func withSlowFeeds(
+        _ count: Int, _ body: (_ folder: URL, _ server: LoopbackHTTPServer, _ config: String) throws -> Void
+    ) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-slow-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (server, config) = try slowFeeds(count, in: folder)
+        defer { server.stop() }
+        try body(folder, server, config)
+    }
+
     static func slowFeeds(_ count: Int, in folder: URL) throws -> (LoopbackHTTPServer, config: String) {
         let server = try LoopbackHTTPServer { request in
             usleep(100_000)
@@ -84,16 +81,25 @@ struct SyncCommandTests {
                     ("g-\(number)", "Story \(number)", "http://site.test/\(number)", "Sun, 18 Oct 2026 09:00:00 +0000")
                 ]))
         }
-        let config = folder.appendingPathComponent("tidings.yml").path
-        let feeds = (0..<count).map { "  - url: \(server.baseURL)/feed/\($0)" }.joined(separator: "\n")
-        try """
-        database: \(folder.path)/tidings.sqlite
-        output: { dir: \(folder.path)/out }
-        fetch: { concurrency: 4 }
-        feeds:
-        \(feeds)
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let config = try writeConfig(
+            in: folder, fetch: "{ concurrency: 4 }", urls: (0..<count).map { "\(server.baseURL)/feed/\($0)" })
         return (server, config)
+    }
+
+    /// Writes `NAME.yml` in `folder` for a run over `urls`, its database `NAME.sqlite`
+    /// beside it and its output in `out` (`NAME` for another name); returns its path.
+    static func writeConfig(in folder: URL, named name: String = "tidings", fetch: String? = nil, urls: [String])
+        throws -> String
+    {
+        let config = folder.appendingPathComponent("\(name).yml").path
+        try """
+        database: \(folder.path)/\(name).sqlite
+        output: { dir: \(folder.path)/\(name == "tidings" ? "out" : name) }
+        \(fetch.map { "fetch: \($0)" } ?? "")
+        feeds:
+        \(urls.map { "  - url: \($0)" }.joined(separator: "\n"))
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        return config
     }
 
     /// Starts `tidings sync` on `config`, and sends it `signals` SIGINTs (0.02 s apart)
@@ -123,46 +129,39 @@ struct SyncCommandTests {
 
     @Test("Ctrl-C starts no more feeds, finishes those in flight and says what was done; the next run does the rest")
     func ctrlCStopsGracefully() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-sigint-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let count = 40
-        let (server, config) = try Self.slowFeeds(count, in: folder)
-        defer { server.stop() }
+        try Self.withSlowFeeds(count) { folder, server, config in
+            let (process, stdout, stderr) = try Self.interruptedSync(
+                config: config, server: server, after: 5, signals: 1)
+            // It ends by the signal, once done, so that a shell script running it stops too.
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT, "\(stderr)")
+            #expect(stderr.contains("tidings: interrupted: finishing the feeds in flight"), "\(stderr)")
+            #expect(stderr.contains("tidings: error: the run was interrupted; the next run picks up where it stopped"))
+            let done = stdout.firstMatch(of: /synced (\d+) feeds?: (\d+) new entr/).map { (Int($0.1)!, Int($0.2)!) }
+            let files = { Harness.files(in: folder.appendingPathComponent("out").path).count }
+            // The feeds in flight were finished, not cut short: every one done has its file.
+            #expect(done != nil && done!.0 >= 5 && done!.0 < count && done!.1 == done!.0, "\(stdout)")
+            #expect(files() == done?.0, "\(stdout)")
+            #expect(!stderr.contains("warning"), "no feed failed: \(stderr)")
 
-        let (process, stdout, stderr) = try Self.interruptedSync(config: config, server: server, after: 5, signals: 1)
-        // It ends by the signal, once done, so that a shell script running it stops too.
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT, "\(stderr)")
-        #expect(stderr.contains("tidings: interrupted: finishing the feeds in flight"), "\(stderr)")
-        #expect(stderr.contains("tidings: error: the run was interrupted; the next run picks up where it stopped"))
-        let done = stdout.firstMatch(of: /synced (\d+) feeds?: (\d+) new entr/).map { (Int($0.1)!, Int($0.2)!) }
-        let files = { Harness.files(in: folder.appendingPathComponent("out").path).count }
-        // The feeds in flight were finished, not cut short: every one done has its file.
-        #expect(done != nil && done!.0 >= 5 && done!.0 < count && done!.1 == done!.0, "\(stdout)")
-        #expect(files() == done?.0, "\(stdout)")
-        #expect(!stderr.contains("warning"), "no feed failed: \(stderr)")
-
-        let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
-        #expect(rest.status == 0, "\(rest.stderr)")
-        #expect(rest.stdout.hasPrefix("synced \(count - (done?.0 ?? 0)) feeds: "), "\(rest.stdout)")
-        #expect(files() == count)
+            let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+            #expect(rest.status == 0, "\(rest.stderr)")
+            #expect(rest.stdout.hasPrefix("synced \(count - (done?.0 ?? 0)) feeds: "), "\(rest.stdout)")
+            #expect(files() == count)
+        }
     }
 
     @Test("a second Ctrl-C ends the run at once, and the next run still finishes the job")
     func secondCtrlCStopsAtOnce() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-sigint2-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let count = 40
-        let (server, config) = try Self.slowFeeds(count, in: folder)
-        defer { server.stop() }
+        try Self.withSlowFeeds(count) { folder, server, config in
+            let (process, stdout, _) = try Self.interruptedSync(config: config, server: server, after: 5, signals: 2)
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+            #expect(!stdout.contains("synced"), "\(stdout)")
 
-        let (process, stdout, _) = try Self.interruptedSync(config: config, server: server, after: 5, signals: 2)
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
-        #expect(!stdout.contains("synced"), "\(stdout)")
-
-        let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
-        #expect(rest.status == 0, "\(rest.stderr)")
-        #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == count)
+            let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+            #expect(rest.status == 0, "\(rest.stderr)")
+            #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == count)
+        }
     }
 }
