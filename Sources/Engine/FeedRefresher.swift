@@ -167,12 +167,26 @@ public struct FeedRefresher: Sendable {
             case .notModified:
                 state.etag = response.etag ?? state.etag
                 state.lastModified = response.lastModified ?? state.lastModified
-                let interval =
-                    feed.subscription.interval.map { max($0, schedule.minInterval) }
-                    ?? previousInterval(feed.state, freshFor: response.freshFor)
-                succeeded(&state, interval: interval)
+                notModified(feed, &state, freshFor: response.freshFor)
                 report.status = .notModified
             case .fetched(let body, let contentType):
+                // From a feed's second document on: the first fetch of a feed (a whole
+                // first sync) does not spend time on it.
+                let digest =
+                    feed.state.lastSuccess == nil
+                    ? nil
+                    : DocumentDigest.of(
+                        body, contentType: contentType, url: response.finalURL,
+                        filters: globalFilters + feed.subscription.filters)
+                if let digest, digest == feed.state.documentDigest {
+                    // The document processed last time, byte for byte: a 304 in all but name.
+                    state.etag = response.etag
+                    state.lastModified = response.lastModified
+                    notModified(feed, &state, freshFor: response.freshFor)
+                    report.status = .notModified
+                    logger.debug("the document is the one processed last time")
+                    break
+                }
                 try await enterGate()
                 WorkerPriority.yieldToTheWriter()
                 let parsed: ParsedFeed
@@ -195,6 +209,7 @@ public struct FeedRefresher: Sendable {
                 state.etag = response.etag
                 state.lastModified = response.lastModified
                 state.title = parsed.feed.title ?? state.title
+                state.documentDigest = digest
                 let interval = schedule.intervalAfterSuccess(
                     userInterval: feed.subscription.interval, ttlMinutes: parsed.feed.ttl,
                     freshFor: response.freshFor, entryDates: processed.entries.compactMap(\.published),
@@ -246,6 +261,15 @@ public struct FeedRefresher: Sendable {
         report.filesWritten = published.filesWritten
         report.filesRemoved = try await publisher.applyRetention(to: current, now: started)
         return report
+    }
+
+    /// The state of a feed whose document has not changed (a 304, or the same bytes
+    /// again): checked again after the feed's own interval, or the user's.
+    private func notModified(_ feed: FeedRecord, _ state: inout FetchState, freshFor: TimeInterval?) {
+        let interval =
+            feed.subscription.interval.map { max($0, schedule.minInterval) }
+            ?? previousInterval(feed.state, freshFor: freshFor)
+        succeeded(&state, interval: interval)
     }
 
     private func compiledFilters(for feed: FeedRecord) throws -> CompiledFilters {

@@ -16,20 +16,22 @@ struct ChangeDigest {
     /// ("a", "bc") differ.
     mutating func add(_ field: String) {
         var field = field
-        field.withUTF8 { bytes in
-            mix(word: 1 << 56 | UInt64(bytes.count))
-            let raw = UnsafeRawBufferPointer(bytes)
-            var offset = 0
-            while offset + 8 <= raw.count {
-                mix(word: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-                offset += 8
-            }
-            if offset < raw.count {
-                // The length is already in, so zero padding cannot pass for bytes.
-                var tail: UInt64 = 0
-                for (shift, byte) in raw[offset...].enumerated() { tail |= UInt64(byte) << (8 * shift) }
-                mix(word: tail)
-            }
+        field.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Adds a field of bytes, as ``add(_:)-(String)`` adds a string's UTF-8.
+    mutating func add(bytes raw: UnsafeRawBufferPointer) {
+        mix(word: 1 << 56 | UInt64(raw.count))
+        var offset = 0
+        while offset + 8 <= raw.count {
+            mix(word: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        if offset < raw.count {
+            // The length is already in, so zero padding cannot pass for bytes.
+            var tail: UInt64 = 0
+            for (shift, byte) in raw[offset...].enumerated() { tail |= UInt64(byte) << (8 * shift) }
+            mix(word: tail)
         }
     }
 

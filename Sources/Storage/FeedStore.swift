@@ -32,6 +32,11 @@ public struct FetchState: Sendable, Hashable, Codable {
     public var retired: Bool
     /// The feed's title as last parsed.
     public var title: String?
+    /// A digest of the last document processed and of what its processing depended on
+    /// (see `DocumentDigest`): a 200 whose digest is the same is handled like a 304.
+    /// `nil` until a second document arrives: a feed's first fetch does not spend time
+    /// on it.
+    public var documentDigest: String?
 
     /// Creates a fetch state for a feed never fetched.
     public init(
@@ -48,7 +53,8 @@ public struct FetchState: Sendable, Hashable, Codable {
         redirectCandidate: String? = nil,
         redirectConfirmations: Int = 0,
         retired: Bool = false,
-        title: String? = nil
+        title: String? = nil,
+        documentDigest: String? = nil
     ) {
         self.fetchURL = fetchURL
         self.etag = etag
@@ -64,6 +70,7 @@ public struct FetchState: Sendable, Hashable, Codable {
         self.redirectConfirmations = redirectConfirmations
         self.retired = retired
         self.title = title
+        self.documentDigest = documentDigest
     }
 }
 

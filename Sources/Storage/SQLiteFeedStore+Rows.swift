@@ -25,7 +25,7 @@ extension SQLiteFeedStore {
     static let feedColumns = """
         id, url, name, title, category, interval_ms, user_agent, enabled, filters, fetch_url, etag, \
         last_modified, last_attempt, last_success, next_check, consecutive_failures, last_error_kind, \
-        last_error, last_status, redirect_candidate, redirect_confirmations, retired, parsed_title
+        last_error, last_status, redirect_candidate, redirect_confirmations, retired, parsed_title, document_digest
         """
 
     /// The columns of `entries` (bookkeeping) and of `entry_contents` (content) that
@@ -87,7 +87,8 @@ extension SQLiteFeedStore {
             redirectCandidate: row["redirect_candidate"],
             redirectConfirmations: Int(redirectConfirmations),
             retired: row["retired"],
-            title: row["parsed_title"]
+            title: row["parsed_title"],
+            documentDigest: row["document_digest"]
         )
         return FeedRecord(id: id, subscription: subscription, state: state)
     }
@@ -206,6 +207,7 @@ extension FetchState {
         state.lastError = lastError.storable
         state.redirectCandidate = redirectCandidate.storable
         state.title = title.storable
+        state.documentDigest = documentDigest.storable
         return state
     }
 }

@@ -121,6 +121,14 @@ extension SQLiteFeedStore {
             ALTER TABLE feeds ADD COLUMN unconfirmed_through INTEGER;
             """
         ),
+        (
+            // `FetchState.documentDigest`: a document the same as the last one processed
+            // is handled like a 304 (servers that send no validators).
+            "v4 document digest",
+            """
+            ALTER TABLE feeds ADD COLUMN document_digest TEXT;
+            """
+        ),
     ]
 
     /// The migration identifiers in order (for tests and `tidings` diagnostics).

@@ -303,7 +303,7 @@ public final class SQLiteFeedStore: FeedStore {
                 UPDATE feeds SET fetch_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
                     last_success = ?, next_check = ?, consecutive_failures = ?, last_error_kind = ?,
                     last_error = ?, last_status = ?, redirect_candidate = ?, redirect_confirmations = ?,
-                    retired = ?, parsed_title = ?
+                    retired = ?, parsed_title = ?, document_digest = ?
                 WHERE id = ?
                 """)
         update.bind(state.fetchURL, at: 1)
@@ -320,7 +320,8 @@ public final class SQLiteFeedStore: FeedStore {
         update.bind(Int64(state.redirectConfirmations), at: 12)
         update.bind(state.retired, at: 13)
         update.bind(state.title, at: 14)
-        update.bind(feedID, at: 15)
+        update.bind(state.documentDigest, at: 15)
+        update.bind(feedID, at: 16)
         try update.execute()
         if db.changesCount == 0 {
             throw StorageError.unknownFeed(path: path, id: feedID)

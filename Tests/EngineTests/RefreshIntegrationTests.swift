@@ -2,6 +2,7 @@ import Engine
 import FeedParsing
 import Fetching
 import Foundation
+import Synchronization
 import Processing
 import Storage
 import TestSupport
@@ -41,6 +42,58 @@ struct RefreshIntegrationTests {
         #expect(server.requests.last?.headers["if-modified-since"] == "Mon, 02 Nov 2026 09:00:00 GMT")
         #expect(harness.files() == before)
         #expect(try await harness.record(url).state.lastStatus == 304)
+        await harness.cleanUp()
+    }
+
+    @Test("a server without validators: the document processed last time, sent again, is handled like a 304")
+    func sameDocumentAgain() async throws {
+        let body = Mutex(Self.twoItems)
+        let server = try LoopbackHTTPServer { _ in .init(body: body.withLock { $0 }) }
+        defer { server.stop() }
+        let harness = try Harness()
+        let url = server.baseURL + "/feed"
+        _ = try await harness.configure([.init(url: url)])
+        func refresh() async throws -> FeedRefreshReport {
+            harness.clock.advance(3600)
+            return try await harness.refresh(url)
+        }
+
+        // The first document is processed; so is the second, which records its digest.
+        #expect(try await refresh().status == .updated)
+        #expect(try await harness.record(url).state.documentDigest == nil, "a first fetch spends nothing on it")
+        let files = harness.files()
+        #expect(files.count == 2)
+        let second = try await refresh()
+        #expect(second.status == .updated && second.inserted == 0 && second.changed == 0)
+        let digest = try #require(try await harness.record(url).state.documentDigest)
+
+        // The same bytes again: not parsed, stored or published; scheduled as after a 304.
+        let third = try await refresh()
+        #expect(third.status == .notModified && third.filesWritten == 0)
+        let record = try await harness.record(url)
+        #expect(record.state.lastStatus == 200 && record.state.lastSuccess == harness.clock.now)
+        #expect(record.state.nextCheck.map { $0 > harness.clock.now } == true)
+        #expect(record.state.documentDigest == digest)
+        #expect(harness.files() == files)
+
+        // A changed document is processed, and its digest kept.
+        body.withLock {
+            $0 = rss(items: [
+                ("a-1", "First story", "http://site.test/first", "Mon, 02 Nov 2026 08:00:00 +0000"),
+                ("a-2", "Second story", "http://site.test/second", "Mon, 02 Nov 2026 09:00:00 +0000"),
+                ("a-3", "Third story", "http://site.test/third", "Mon, 02 Nov 2026 10:00:00 +0000"),
+            ])
+        }
+        let changed = try await refresh()
+        #expect(changed.status == .updated && changed.inserted == 1 && changed.filesWritten == 1)
+        #expect(try await harness.record(url).state.documentDigest.map { $0 != digest } == true)
+        #expect(try await refresh().status == .notModified)
+
+        // The same bytes under other filters would give other entries: processed again.
+        _ = try await harness.configure([.init(url: url, filters: [.init(action: .block, field: .title, pattern: "x")])]
+        )
+        #expect(try await refresh().status == .updated)
+        #expect(try await refresh().status == .notModified)
         await harness.cleanUp()
     }
 
@@ -104,7 +157,9 @@ struct RefreshIntegrationTests {
         let old = server.baseURL + "/old"
         _ = try await harness.configure([.init(url: old)])
         for fetch in 1...3 {
-            #expect(try await harness.refresh(old).status == .updated)
+            // The third brings the document processed by the second: handled like a 304,
+            // and its redirect counted all the same.
+            #expect(try await harness.refresh(old).status == (fetch < 3 ? .updated : .notModified))
             let state = try await harness.record(old).state
             if fetch < 3 {
                 #expect(state.fetchURL == old)
