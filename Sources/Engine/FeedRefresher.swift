@@ -171,7 +171,9 @@ public struct FeedRefresher: Sendable {
                 report.status = .notModified
             case .fetched(let body, let contentType):
                 // From a feed's second document on: the first fetch of a feed (a whole
-                // first sync) does not spend time on it.
+                // first sync) does not spend time on it. Whatever else the entries come
+                // to depend on (processing options from the configuration, say) belongs
+                // in the digest too.
                 let digest =
                     feed.state.lastSuccess == nil
                     ? nil
