@@ -25,7 +25,10 @@ public struct ProcessingResult: Sendable {
 ///   the entry's `xml:base`, else its link, else the feed's URL; `""` when neither.
 /// - `description`: the summary as plain text (else the content's), cut at
 ///   ``ProcessingOptions/descriptionLimit``.
-/// - `title`: trimmed, whitespace runs collapsed to one space; `""` when absent.
+/// - `title`: trimmed, whitespace runs collapsed to one space. An entry without one (a
+///   Mastodon post, a microblog item) is titled with the start of its text, as
+///   ``ProcessingOptions/untitledLimit`` allows; `""` when it has no text either. Keys
+///   are made from the title as the feed gave it, so they do not depend on this.
 /// - `image`: the feed's own image for the entry, else the first image of the body.
 /// - `published`: `published`, else `updated`; a date after the fetch is clamped to it.
 /// - `key`: the guid, else the link, else a digest of title and date. Entries of one
@@ -79,6 +82,9 @@ public struct EntryProcessor: Sendable {
         var keyIsGUID: Bool
         /// The raw summary (UTF-8), for the `content` filter field.
         var summary: [UInt8]?
+        /// The title as the feed gave it (`entry.title` may be made from the text):
+        /// what keys are made from.
+        var feedTitle: String
     }
 
     func candidate(_ entry: Entry, feedURL: String, fetchedAt: Date) -> Candidate {
@@ -96,7 +102,14 @@ public struct EntryProcessor: Sendable {
         if description.isEmpty, let content {
             description = sanitizer.plainText(content, limit: options.descriptionLimit)
         }
-        let title = Self.collapseWhitespace(entry.title ?? "")
+        let feedTitle = Self.collapseWhitespace(entry.title ?? "")
+        var title = feedTitle
+        if title.isEmpty, options.untitledLimit > 0, let text = summary ?? content {
+            title = sanitizer.plainText(text, limit: options.untitledLimit)
+            if title.isEmpty, let content, summary != nil {
+                title = sanitizer.plainText(content, limit: options.untitledLimit)
+            }
+        }
         var image = nonEmpty(entry.image)
         if image == nil, let content { image = sanitizer.firstImage(content, resolve: resolve) }
         if image == nil, let summary { image = sanitizer.firstImage(summary, resolve: resolve) }
@@ -132,11 +145,11 @@ public struct EntryProcessor: Sendable {
         } else {
             let date = (entry.published ?? entry.updated).map { String(Int64($0.timeIntervalSince1970.rounded())) }
             // Without a title or a date the body is all that tells entries apart.
-            let extra = title.isEmpty && date == nil ? body : nil
-            processed.key = "hash:" + ContentDigest.hex(title, date, extra)
+            let extra = feedTitle.isEmpty && date == nil ? body : nil
+            processed.key = "hash:" + ContentDigest.hex(feedTitle, date, extra)
             keyIsGUID = false
         }
-        return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summaryBytes)
+        return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summaryBytes, feedTitle: feedTitle)
     }
 
     /// `text` without leading and trailing white space (Unicode's).
@@ -178,7 +191,7 @@ public struct EntryProcessor: Sendable {
             var used = Set<String>()
             for index in distinct {
                 let entry = candidates[index].entry
-                let bodyDigest = ContentDigest.hex(entry.title, entry.body)
+                let bodyDigest = ContentDigest.hex(candidates[index].feedTitle, entry.body)
                 var choices: [String] = []
                 if candidates[index].keyIsGUID, let link = entry.link { choices.append(link) }
                 choices.append(bodyDigest)

@@ -6,6 +6,9 @@ public struct ProcessingOptions: Sendable {
     public var sanitizer: HTMLSanitizer.Options
     /// The longest `description`, in characters (cut at a word boundary, "…" appended).
     public var descriptionLimit: Int
+    /// The longest title made for an entry that has none (from its text), in characters
+    /// (cut at a word boundary, then "…" appended); 0 leaves such entries untitled.
+    public var untitledLimit: Int
     /// Query parameters removed from links to make ``ProcessedEntry/canonicalLink``.
     /// Matched case-insensitively; an entry ending in `*` matches every name with that prefix.
     public var trackingParameters: [String]
@@ -14,10 +17,12 @@ public struct ProcessingOptions: Sendable {
     public init(
         sanitizer: HTMLSanitizer.Options = .init(),
         descriptionLimit: Int = 300,
+        untitledLimit: Int = 80,
         trackingParameters: [String] = ProcessingOptions.defaultTrackingParameters
     ) {
         self.sanitizer = sanitizer
         self.descriptionLimit = descriptionLimit
+        self.untitledLimit = untitledLimit
         self.trackingParameters = trackingParameters
     }
 

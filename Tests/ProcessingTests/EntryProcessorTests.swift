@@ -91,8 +91,42 @@ import TidingsModel
 
     @Test func titleIsTrimmedAndCollapsed() {
         let result = process([Entry(id: "1", title: "  Breaking:\n\n  news \t here "), Entry(id: "2")])
+        // (An entry with neither title nor text stays untitled.)
         #expect(result.entries[0].title == "Breaking: news here")
         #expect(result.entries[1].title == "")
+    }
+
+    @Test func anEntryWithoutATitleIsTitledWithTheStartOfItsText() {
+        let post =
+            "<p>Just shipped: <a href=\"https://example.com/x\">a new release</a> of the thing, "
+            + "with faster builds and fewer surprises for everyone involved.</p>"
+        let result = process([
+            Entry(id: "1", summary: post),
+            Entry(id: "2", title: " \n ", content: "<p>Short <b>post</b></p>"),
+            Entry(id: "3", summary: "<img src=\"/only-an-image.png\">", content: "<p>Text in the content</p>"),
+            Entry(id: "4", link: "https://example.com/4"),
+            Entry(id: "5", title: "Given", summary: post),
+        ])
+        #expect(
+            result.entries[0].title
+                == "Just shipped: a new release of the thing, with faster builds and fewer surprises…")
+        #expect(result.entries[0].title.dropLast().count <= 80)
+        #expect(result.entries[1].title == "Short post")
+        #expect(result.entries[2].title == "Text in the content")
+        #expect(result.entries[3].title == "")
+        #expect(result.entries[4].title == "Given")
+        // The made title is part of what is published and compared…
+        #expect(
+            result.entries[1].contentHash != process([Entry(id: "2", content: "<p>Other</p>")]).entries[0].contentHash)
+        // …but keys come from the feed's own title: an untitled entry without guid or
+        // link keeps the key it had before titles were made.
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        let untitled = EntryProcessor(options: ProcessingOptions(untitledLimit: 0))
+        let made = process([Entry(published: date, summary: "<p>Hello there</p>")]).entries[0]
+        let plain = untitled.process(
+            Entry(published: date, summary: "<p>Hello there</p>"), feedURL: feedURL, fetchedAt: now)
+        #expect(made.title == "Hello there" && plain.title == "")
+        #expect(made.key == plain.key)
     }
 
     @Test func bodyDescriptionAndImageFallbacks() {
