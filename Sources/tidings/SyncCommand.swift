@@ -76,12 +76,11 @@ struct SyncCommand: AsyncParsableCommand {
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
             // Ctrl-C or SIGTERM: start no more feeds, finish those in flight, and say
             // what was done; a second one ends the process at once.
-            let interruption = Interruption { _ in
+            let interruption = Interruption { signal in
                 let clear = showProgress ? "\r\u{1B}[K" : ""
+                let again = signal == SIGINT ? "Ctrl-C again" : "a second SIGTERM"
                 FileHandle.standardError.write(
-                    Data(
-                        "\(clear)tidings: interrupted: finishing the feeds in flight (Ctrl-C again stops at once)\n"
-                            .utf8))
+                    Data("\(clear)tidings: interrupted: finishing the feeds in flight (\(again) stops at once)\n".utf8))
             }
             summary = await run.run(
                 feedIDs: due, recovering: Set(configured), logger: logger,

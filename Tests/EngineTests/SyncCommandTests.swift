@@ -102,10 +102,10 @@ struct SyncCommandTests {
         return config
     }
 
-    /// Starts `tidings sync` on `config`, and sends it `signals` SIGINTs (0.02 s apart)
-    /// once the server has answered `after` requests; returns it exited.
+    /// Starts `tidings sync` on `config`, and sends it `signals` times `signal` (0.02 s
+    /// apart) once the server has answered `after` requests; returns it exited.
     static func interruptedSync(
-        config: String, server: LoopbackHTTPServer, after: Int, signals: Int
+        config: String, server: LoopbackHTTPServer, after: Int, signals: Int, signal: Int32 = SIGINT
     ) throws -> (process: Process, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TidingsBinary.path)
@@ -119,7 +119,7 @@ struct SyncCommandTests {
         while process.isRunning && server.requests.count < after && Date() < deadline { usleep(5_000) }
         for index in 0..<signals {
             if index > 0 { usleep(20_000) }
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, signal)
         }
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
@@ -148,6 +148,20 @@ struct SyncCommandTests {
             #expect(rest.status == 0, "\(rest.stderr)")
             #expect(rest.stdout.hasPrefix("synced \(count - (done?.0 ?? 0)) feeds: "), "\(rest.stdout)")
             #expect(files() == count)
+        }
+    }
+
+    @Test("SIGTERM (systemd stopping a service) stops a run the same way, and says so")
+    func sigtermStopsGracefully() throws {
+        try Self.withSlowFeeds(20) { folder, server, config in
+            let (process, stdout, stderr) = try Self.interruptedSync(
+                config: config, server: server, after: 3, signals: 1, signal: SIGTERM)
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+            #expect(stderr.contains("finishing the feeds in flight (a second SIGTERM stops at once)"), "\(stderr)")
+            #expect(stdout.hasPrefix("synced "), "\(stdout)")
+            let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+            #expect(rest.status == 0, "\(rest.stderr)")
+            #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == 20)
         }
     }
 
