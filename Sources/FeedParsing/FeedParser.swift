@@ -52,7 +52,30 @@ public enum FeedParser {
         -> ParsedFeed
     {
         let array = Array(bytes)
-        return try twoPass(options: options, onEntry: nil) { parser in
+        do {
+            return try parseWhole(array, options: options)
+        } catch {
+            throw explained(error, page: array, pageURL: options.baseURL)
+        }
+    }
+
+    /// `error`, for a web page where a feed was expected, with the feeds the page names
+    /// (its `<link rel="alternate">`s): what the user should have configured.
+    static func explained(_ error: FeedParsingError, page: @autoclosure () -> [UInt8]?, pageURL: String?)
+        -> FeedParsingError
+    {
+        guard error.isNotAFeed, let page = page() else { return error }
+        let urls = FeedDiscovery.links(in: page, pageURL: pageURL).map(\.url)
+        guard let first = urls.first else { return error }
+        let named =
+            urls.count == 1
+            ? "the page names its feed: \(first)"
+            : "the page names \(urls.count) feeds: \(urls.joined(separator: ", "))"
+        return .notAFeed("\(error.reason); \(named)")
+    }
+
+    private static func parseWhole(_ array: [UInt8], options: Options) throws(FeedParsingError) -> ParsedFeed {
+        try twoPass(options: options, onEntry: nil) { parser in
             let chunk = 256 * 1024
             var offset = 0
             array.withUnsafeBufferPointer { buffer in
@@ -119,7 +142,34 @@ public enum FeedParser {
         // Not an array: zeroing 64 KiB per file costs more than parsing a small feed's head.
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64 * 1024)
         defer { buffer.deallocate() }
-        return try twoPass(options: options, onEntry: onEntry) { (parser) throws(FeedParsingError) in
+        do {
+            return try parseFile(fd, path: path, buffer: buffer, options: options, onEntry: onEntry)
+        } catch {
+            // A page is small: its first 4 MiB hold its head.
+            throw explained(error, page: Self.readPrefix(fd, 4 << 20), pageURL: options.baseURL)
+        }
+    }
+
+    /// Up to `limit` bytes from the start of the open file `fd`; nil when unreadable.
+    private static func readPrefix(_ fd: Int32, _ limit: Int) -> [UInt8]? {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: limit)
+        var count = 0
+        while count < limit {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, limit - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            count += n
+        }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
+    private static func parseFile(
+        _ fd: Int32, path: String, buffer: UnsafeMutableBufferPointer<UInt8>, options: Options,
+        onEntry: ((Entry) -> Void)?
+    ) throws(FeedParsingError) -> ParsedFeed {
+        try twoPass(options: options, onEntry: onEntry) { (parser) throws(FeedParsingError) in
             if lseek(fd, 0, SEEK_SET) != 0 {
                 throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))")
             }

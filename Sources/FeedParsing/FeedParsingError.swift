@@ -34,6 +34,13 @@ public struct FeedParsingError: Error, Sendable, Hashable, CustomStringConvertib
         }
     }
 
+    /// Whether the document is not RSS, Atom, RDF or JSON Feed (rather than empty,
+    /// too large or unreadable).
+    var isNotAFeed: Bool {
+        if case .notAFeed = kind { return true }
+        return false
+    }
+
     /// ``description`` without the "not a feed: " that it starts with for a document
     /// of another kind: for a caller that says "not a feed" itself.
     public var reason: String {

@@ -303,6 +303,18 @@ struct RefreshIntegrationTests {
         #expect(report.error?.contains(url) == true)
         #expect(report.error?.hasSuffix(": not a feed: the root element is <html>, not rss, RDF or feed") == true)
         #expect(report.error?.contains("not a feed: not a feed") == false, "\(report.error ?? "")")
+
+        // The home page configured in place of its feed: the error names the feed.
+        server.answer { _ in
+            .init(
+                body: Array(
+                    "<html><head><link rel=alternate type=application/rss+xml href=/rss.xml></head></html>".utf8))
+        }
+        harness.clock.advance(3600)
+        let page = try await harness.refresh(url)
+        #expect(
+            page.error?.hasSuffix("; the page names its feed: \(server.baseURL)/rss.xml") == true, "\(page.error ?? "")"
+        )
         await harness.cleanUp()
     }
 

@@ -45,6 +45,13 @@ struct ParseCommandTests {
         let lines = run.stderr.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(lines.first?.contains("not a feed") ?? false, "\(run.stderr)")
+
+        // A page naming its feed says which; relative to --base-url.
+        try "<html><head><link rel=alternate type=application/atom+xml href=atom.xml></head></html>".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let page = try ChildProcess.run(TidingsBinary.path, ["parse", path, "--base-url", "https://site.example/b/"])
+        #expect(page.status != 0)
+        #expect(page.stderr.hasSuffix("; the page names its feed: https://site.example/b/atom.xml\n"), "\(page.stderr)")
     }
 
     @Test func missingFileIsAClearError() throws {
