@@ -49,6 +49,7 @@ let package = Package(
         .target(
             name: "Fetching",
             dependencies: [
+                "TidingsModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -286,7 +286,7 @@ public struct EntryPublisher: Sendable {
     public static func page(for entry: ProcessedEntry, date: Date, source: String, draft: Bool) -> HugoPage {
         HugoPage(
             title: entry.title, date: date, description: entry.description, image: entry.image ?? "",
-            link: entry.link ?? "", source: source, draft: draft, body: entry.body)
+            link: entry.link ?? "", source: source.removingURLUserInfo, draft: draft, body: entry.body)
     }
 
     /// Removes the files of entries outside the retention limits and retires them.

@@ -140,7 +140,7 @@ public struct FeedRefresher: Sendable {
         _ feed: FeedRecord, logger: Logger, enterGate: () async throws -> Void, leaveGate: () async -> Void
     ) async throws -> FeedRefreshReport {
         var logger = logger
-        logger[metadataKey: "feed.url"] = "\(feed.subscription.url)"
+        logger[metadataKey: "feed.url"] = "\(feed.subscription.url.redactingURLPasswords)"
         let started = now()
         var state = feed.state
         state.lastAttempt = started
@@ -160,7 +160,9 @@ public struct FeedRefresher: Sendable {
             switch response.outcome {
             case .gone:
                 state.retired = true
-                state.lastError = "\(state.fetchURL): HTTP 410 Gone: the feed was removed; it will not be fetched again"
+                state.lastError =
+                    "\(state.fetchURL.redactingURLPasswords): HTTP 410 Gone: the feed was removed; "
+                    + "it will not be fetched again"
                 state.lastErrorKind = "gone"
                 report.status = .gone
                 logger.notice("feed is gone")

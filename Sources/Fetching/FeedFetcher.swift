@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import TidingsModel
 
 /// Fetches feeds over HTTP(S) with conditional GET, manual redirects, size and time limits, and
 /// global and per-host concurrency limits.
@@ -51,7 +52,7 @@ public final class FeedFetcher: Sendable {
     /// - Throws: ``FetchError`` for every failure, or `CancellationError` when the calling task is cancelled.
     public func fetch(_ request: FetchRequest, logger: Logger? = nil) async throws -> FetchResponse {
         var logger = logger ?? Self.silentLogger
-        logger[metadataKey: "feed.url"] = "\(request.url)"
+        logger[metadataKey: "feed.url"] = "\(request.url.redactingURLPasswords)"
         let origin = try Self.validate(request.url)
         var trail = RedirectTrail(origin: origin, maxRedirects: max(0, self.configuration.maxRedirects))
         var deadline: ContinuousClock.Instant?
@@ -65,7 +66,10 @@ public final class FeedFetcher: Sendable {
                 )
                 try trail.follow(status: status, location: location)
             case .final(var response):
-                response.finalURL = trail.current.absoluteString
+                // The document's base for its links: never with a user name and
+                // password, which a relative link would carry into published pages.
+                // (A permanent redirect keeps them: it is where the feed is fetched.)
+                response.finalURL = trail.current.absoluteString.removingURLUserInfo
                 response.permanentRedirect = trail.permanentRedirect
                 if case .notModified = response.outcome {
                     response.etag = response.etag ?? request.etag
@@ -164,8 +168,20 @@ public final class FeedFetcher: Sendable {
         deadline: ContinuousClock.Instant,
         logger: Logger
     ) async throws -> Answer {
-        var outgoing = HTTPClientRequest(url: url.absoluteString)
+        // A user name and password in the URL (a private feed) go as Basic
+        // authorization, never in the request line. They reach only the URL's own
+        // host: a redirect elsewhere drops them (a relative one keeps them).
+        var target = url
+        var authorization: String?
+        if var components = URLComponents(url: url, resolvingAgainstBaseURL: false), let user = components.user {
+            authorization = "Basic " + Data("\(user):\(components.password ?? "")".utf8).base64EncodedString()
+            components.user = nil
+            components.password = nil
+            target = components.url ?? url
+        }
+        var outgoing = HTTPClientRequest(url: target.absoluteString)
         outgoing.method = .GET
+        if let authorization { outgoing.headers.add(name: "Authorization", value: authorization) }
         outgoing.headers.add(name: "User-Agent", value: request.userAgent ?? self.configuration.userAgent)
         outgoing.headers.add(name: "Accept", value: Self.accept)
         outgoing.headers.add(name: "Accept-Encoding", value: "gzip, deflate")
@@ -175,7 +191,7 @@ public final class FeedFetcher: Sendable {
         if let lastModified = request.lastModified, !lastModified.isEmpty {
             outgoing.headers.add(name: "If-Modified-Since", value: lastModified)
         }
-        logger.debug("Sending request", metadata: ["http.url": "\(url.absoluteString)"])
+        logger.debug("Sending request", metadata: ["http.url": "\(target.absoluteString)"])
         let remaining = ContinuousClock.now.duration(to: deadline)
         let response = try await self.client.execute(
             outgoing,

@@ -1,4 +1,5 @@
 import Foundation
+import TidingsModel
 
 /// Why a fetch brought nothing usable back.
 ///
@@ -29,8 +30,9 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
 
     private init(_ kind: Kind, url: String, detail: String, status: Int? = nil, retryAfter: TimeInterval? = nil) {
         self.kind = kind
-        self.url = url
-        self.detail = detail
+        // Messages end up in logs, cron mails and `feeds list`: never a URL's password.
+        self.url = url.redactingURLPasswords
+        self.detail = detail.redactingURLPasswords
         self.status = status
         self.retryAfter = retryAfter
     }

@@ -77,7 +77,8 @@ struct FeedsCommand: AsyncParsableCommand {
             for feed in config.feeds {
                 var columns = [feed.url, feed.category ?? "-"]
                 columns.append(Self.health(feed, states[feed.url]))
-                print(columns.joined(separator: "\t"))
+                // Printed without the passwords of private feeds' URLs.
+                print(columns.joined(separator: "\t").redactingURLPasswords)
             }
         }
 
@@ -87,7 +88,7 @@ struct FeedsCommand: AsyncParsableCommand {
             if state.retired { return "gone (410)" }
             var parts: [String] = []
             if state.consecutiveFailures > 0 {
-                let error = state.lastError.map { feedError($0, of: feed.url) } ?? "?"
+                let error = state.lastError.map { feedError($0, of: feed.url.redactingURLPasswords) } ?? "?"
                 parts.append("failing ×\(state.consecutiveFailures): \(error)")
             } else if let success = state.lastSuccess {
                 parts.append("ok \(success.formatted(.iso8601))")

@@ -104,7 +104,7 @@ struct SyncCommand: AsyncParsableCommand {
         try? await installation.fetcher.shutdown()
 
         for error in summary.runErrors {
-            printError("tidings: error: \(error)")
+            printError("tidings: error: \(error.redactingURLPasswords)")
         }
         if summary.moreRunErrors > 0 {
             printError("tidings: error: and \(summary.moreRunErrors) more errors of the run itself")
@@ -121,12 +121,14 @@ struct SyncCommand: AsyncParsableCommand {
     /// A failed or gone feed's line (always), or a line on the problems a feed's
     /// document recovered from (unless `quiet`).
     static func printNotable(_ report: FeedRefreshReport, quiet: Bool) {
+        // A private feed's password stays out of the run's output (cron mails, logs).
+        let url = report.feedURL.redactingURLPasswords
         if report.status == .failed || report.status == .gone {
-            let message = report.error.map { feedError($0, of: report.feedURL) } ?? report.status.rawValue
-            printError("tidings: warning: \(report.feedURL): \(message)")
+            let message = report.error.map { feedError($0, of: url) } ?? report.status.rawValue
+            printError("tidings: warning: \(url): \(message)")
         } else if !quiet, let first = report.warnings.first {
             let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
-            printError("tidings: warning: \(report.feedURL): recovered: \(first)\(more)")
+            printError("tidings: warning: \(url): recovered: \(first)\(more)")
         }
     }
 

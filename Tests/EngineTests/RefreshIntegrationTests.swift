@@ -97,6 +97,40 @@ struct RefreshIntegrationTests {
         await harness.cleanUp()
     }
 
+    @Test("a private feed: its password is sent, and never published, stored in an error, or printed")
+    func privateFeed() async throws {
+        let body = Array(
+            """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Private</title><link>/</link>
+            <item><guid>p-1</guid><title>Members only</title><link>/members/1</link>
+            <description>&lt;p&gt;See &lt;a href="/members/2"&gt;the next one&lt;/a&gt;.&lt;/p&gt;</description></item>
+            </channel></rss>
+            """.utf8)
+        let server = try LoopbackHTTPServer { request in
+            request.headers["authorization"] == "Basic YWxpY2U6czNjcmV0" ? .init(body: body) : .init(status: 401)
+        }
+        defer { server.stop() }
+        let harness = try Harness()
+        let url = server.baseURL.replacingOccurrences(of: "://", with: "://alice:s3cret@") + "/feed"
+        let wrong = server.baseURL.replacingOccurrences(of: "://", with: "://alice:nope@") + "/feed"
+        _ = try await harness.configure([.init(url: url), .init(url: wrong)])
+        #expect(try await harness.refresh(url).status == .updated)
+        let files = harness.files()
+        #expect(files.count == 1)
+        let page = try #require(files.values.first)
+        #expect(page.contains("source: \"\(server.baseURL)/feed\"\n"), "\(page)")
+        #expect(page.contains("href=\"\(server.baseURL)/members/2\""), "\(page)")
+        #expect(!page.contains("s3cret") && !page.contains("alice"), "\(page)")
+
+        let failed = try await harness.refresh(wrong)
+        #expect(failed.status == .failed)
+        let expected =
+            server.baseURL.replacingOccurrences(of: "://", with: "://alice:***@") + "/feed: HTTP 401 Unauthorized"
+        #expect(failed.error == expected)
+        #expect(try await harness.record(wrong).state.lastError == expected)
+        await harness.cleanUp()
+    }
+
     @Test("304 after a run that died between storing and writing: the stored entries are published")
     func notModifiedPublishesWhatARunLeftPending() async throws {
         let server = try LoopbackHTTPServer { request in

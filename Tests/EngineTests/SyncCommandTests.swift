@@ -58,6 +58,24 @@ struct SyncCommandTests {
         #expect(one.stdout.hasPrefix("synced 1 feed: 1 new entry, 0 changed, 1 file written; "), "\(one.stdout)")
     }
 
+    @Test("a private feed's password is in neither sync's warnings nor feeds list")
+    func passwordsStayOutOfTheOutput() throws {
+        let server = try LoopbackHTTPServer(routes: ["/private": .init(status: 401)])
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-private-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = server.baseURL.replacingOccurrences(of: "://", with: "://alice:s3cret@") + "/private"
+        let shown = server.baseURL.replacingOccurrences(of: "://", with: "://alice:***@") + "/private"
+        let config = try Self.writeConfig(in: folder, urls: [url])
+        let run = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "tidings: warning: \(shown): HTTP 401 Unauthorized\n", "\(run.stderr)")
+        let list = try ChildProcess.run(TidingsBinary.path, ["feeds", "list", "--config", config])
+        #expect(list.stdout.hasPrefix("\(shown)\t-\tfailing ×1: HTTP 401 Unauthorized; next "), "\(list.stdout)")
+        #expect(!(run.stdout + run.stderr + list.stdout + list.stderr).contains("s3cret"))
+    }
+
     /// Runs `body` with a folder, a server and a config for a run over `count` feeds
     /// served slowly (a tenth of a second each, one at a time), four in flight.
     static func withSlowFeeds(

@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import Fetching
@@ -85,6 +86,55 @@ struct FeedFetcherTests {
             #expect(response.freshFor == 600)
             #expect(response.finalURL == server.url("/feed"))
             #expect(response.permanentRedirect == nil)
+        }
+    }
+
+    @Test("a user name and password in the URL go as Basic authorization, to that host only, and never in messages")
+    func credentialsInTheURL() async throws {
+        let seen = Mutex<[String: String]>([:])
+        let routes: [String: Route] = [
+            "/private": { head in
+                seen.withLock { $0["/private"] = head.headers.first(name: "Authorization") ?? "none" }
+                return head.headers.first(name: "Authorization") == "Basic YWxpY2U6cEBzcyB3b3Jk"
+                    ? .text(200, feedXML) : .text(401, "who are you?")
+            },
+            "/moved": { _ in .redirect(301, to: "/private") },
+            "/elsewhere": { head in
+                .redirect(
+                    302,
+                    to: "http://localhost:\(head.headers.first(name: "Host")?.split(separator: ":").last ?? "")/other")
+            },
+            "/other": { head in
+                seen.withLock { $0["/other"] = head.headers.first(name: "Authorization") ?? "none" }
+                return .text(200, feedXML)
+            },
+        ]
+        try await withFixture(routes) { server, fetcher in
+            // The password is percent-decoded ("p@ss word").
+            let url = server.url("/private").replacingOccurrences(of: "://", with: "://alice:p%40ss%20word@")
+            let response = try await fetcher.fetch(FetchRequest(url: url))
+            #expect(response.status == 200)
+            #expect(seen.withLock { $0["/private"] } == "Basic YWxpY2U6cEBzcyB3b3Jk")
+            // The document's base (for its links) carries no credentials.
+            #expect(response.finalURL == server.url("/private"))
+
+            // A relative redirect stays on the host: the credentials follow, and the
+            // permanent target keeps them (it becomes where the feed is fetched).
+            let moved = try await fetcher.fetch(
+                FetchRequest(url: url.replacingOccurrences(of: "/private", with: "/moved")))
+            #expect(moved.status == 200)
+            #expect(moved.permanentRedirect == url)
+
+            // Another host never gets them.
+            let other = try await fetcher.fetch(
+                FetchRequest(url: url.replacingOccurrences(of: "/private", with: "/elsewhere")))
+            #expect(other.status == 200)
+            #expect(seen.withLock { $0["/other"] } == "none")
+
+            // A wrong password: the error names the URL without it.
+            let wrong = try await fetchError(
+                fetcher, server.url("/private").replacingOccurrences(of: "://", with: "://alice:nope@"))
+            #expect(wrong.description == "http://alice:***@127.0.0.1:\(server.port)/private: HTTP 401 Unauthorized")
         }
     }
 

@@ -1,0 +1,51 @@
+extension String {
+    /// The text with the password of every URL's user information replaced by `***`:
+    /// `http://alice:s3cret@host/feed` reads `http://alice:***@host/feed`. For messages
+    /// and logs, which end up in cron mails and tickets; the URL itself is left alone
+    /// everywhere else. Text without such a URL comes back unchanged.
+    public var redactingURLPasswords: String {
+        guard contains("@") else { return self }
+        var scalars = Array(unicodeScalars)
+        var index = 0
+        var changed = false
+        while index + 2 < scalars.count {
+            guard scalars[index] == ":", scalars[index + 1] == "/", scalars[index + 2] == "/" else {
+                index += 1
+                continue
+            }
+            let start = index + 3
+            // The authority ends at the path, query or fragment, or where a message's
+            // words resume.
+            var end = start
+            while end < scalars.count, !Self.authorityEnds.contains(scalars[end]) { end += 1 }
+            if let at = scalars[start..<end].lastIndex(of: "@"),
+                let colon = scalars[start..<at].firstIndex(of: ":"), colon + 1 < at
+            {
+                scalars.replaceSubrange((colon + 1)..<at, with: "***".unicodeScalars)
+                changed = true
+                index = colon + 4
+            } else {
+                index = end
+            }
+        }
+        guard changed else { return self }
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars)
+        return String(result)
+    }
+
+    /// The URL without its user information: `http://alice:s3cret@host/feed` reads
+    /// `http://host/feed`. What may be published or used as a base for the links of a
+    /// document (a relative link resolved against a base with user information would
+    /// carry the password into the page). Other strings come back unchanged.
+    public var removingURLUserInfo: String {
+        guard let schemeEnd = range(of: "://") else { return self }
+        let authorityStart = schemeEnd.upperBound
+        let rest = self[authorityStart...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? endIndex
+        guard let at = self[authorityStart..<authorityEnd].lastIndex(of: "@") else { return self }
+        return String(self[..<authorityStart]) + String(self[index(after: at)...])
+    }
+
+    private static let authorityEnds: Set<Unicode.Scalar> = ["/", "?", "#", " ", "\t", "\n", "\"", "'", "<", ">"]
+}
