@@ -62,7 +62,7 @@ public final class FeedFetcher: Sendable {
             case .redirect(let status, let location):
                 logger.debug(
                     "Following redirect",
-                    metadata: ["http.status": "\(status)", "http.location": "\(location ?? "")"]
+                    metadata: ["http.status": "\(status)", "http.location": "\((location ?? "").redactingURLPasswords)"]
                 )
                 try trail.follow(status: status, location: location)
             case .final(var response):
