@@ -62,7 +62,9 @@ public final class FeedFetcher: Sendable {
             case .redirect(let status, let location):
                 logger.debug(
                     "Following redirect",
-                    metadata: ["http.status": "\(status)", "http.location": "\((location ?? "").redactingURLPasswords)"]
+                    metadata: [
+                        "http.status": "\(status)", "http.location": "\((location ?? "").redactingURLPasswords)",
+                    ]
                 )
                 try trail.follow(status: status, location: location)
             case .final(var response):
