@@ -12,7 +12,8 @@ import TidingsModel
         ("http://host/a:b@c", "http://host/a:b@c"),
         ("no URL here: a@b", "no URL here: a@b"),
         (
-            "http://a:x@h1/f: redirect loop back to http://a:y@h2/g", "http://a:***@h1/f: redirect loop back to http://a:***@h2/g"
+            "http://a:x@h1/f: redirect loop back to http://a:y@h2/g",
+            "http://a:***@h1/f: redirect loop back to http://a:***@h2/g"
         ),
         ("\"http://u:p@w@host/\" said", "\"http://u:***@host/\" said"),
         ("http://ü:pä@hôst/", "http://ü:***@hôst/"),
