@@ -41,11 +41,7 @@ struct Installation {
         self.configuration = configuration
         self.store = try Self.openStore(configuration.database, flags: flags)
         let fetch = configuration.fetch
-        fetcher = FeedFetcher(
-            configuration: FetchConfiguration(
-                maxConcurrent: fetch.concurrency, perHost: fetch.perHost, connectTimeout: fetch.connectTimeout,
-                requestTimeout: fetch.timeout, maxBodyBytes: fetch.maxBody,
-                userAgent: fetch.userAgent ?? FetchConfiguration().userAgent))
+        fetcher = FeedFetcher(configuration: fetch.fetchConfiguration)
         let output = configuration.output
         guard let zone = TimeZone(identifier: output.timezone) else {
             throw ValidationError("\(flags.config): output.timezone: unknown time zone '\(output.timezone)'")

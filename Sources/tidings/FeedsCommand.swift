@@ -20,11 +20,27 @@ struct FeedsCommand: AsyncParsableCommand {
         @Option(help: "A category for the feed.") var category: String?
         @Option(help: "A short name for {feed} in output paths.") var name: String?
         @Option(help: "A title.") var title: String?
+        @Flag(
+            help: """
+                Fetch the URL first: a web page is replaced by the first feed it names \
+                (<link rel="alternate">) that can be read; nothing is added unless a feed is found.
+                """)
+        var discover = false
 
         func run() async throws {
             var config = try configFlags.loadOrDefault()
-            guard let url = FeedURL.checked(subscribing: url) else {
+            guard var url = FeedURL.checked(subscribing: url) else {
                 throw ValidationError("'\(url)' is not an http(s) URL with a host")
+            }
+            var found = ""
+            if discover {
+                let discovery = await FeedFinder(fetch: config.fetch).find(url)
+                guard case .success(let feed) = discovery else {
+                    if case .failure(let problem) = discovery { printError("tidings: error: \(problem.message)") }
+                    throw ExitCode(1)
+                }
+                url = feed.url
+                found = feed.description
             }
             let identity = FeedURL.identity(url)
             if let known = config.feeds.first(where: { FeedURL.identity($0.url) == identity }) {
@@ -33,7 +49,7 @@ struct FeedsCommand: AsyncParsableCommand {
             }
             config.feeds.append(FeedSubscription(url: url, name: name, title: title, category: category))
             try configFlags.save(config)
-            print("added \(url) (\(SyncCommand.counted(config.feeds.count, "feed")))")
+            print("added \(url)\(found) (\(SyncCommand.counted(config.feeds.count, "feed")))")
         }
     }
 
