@@ -73,7 +73,9 @@ let package = Package(
         .target(name: "Publishing", dependencies: ["TidingsModel", "CSyncFS", "CICUTransliterator"]),
         .target(
             name: "TidingsConfig",
-            dependencies: ["TidingsModel", "Publishing", "CLibXML2", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "TidingsModel", "Publishing", "Processing", "CLibXML2", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "Engine",

@@ -1,4 +1,5 @@
 import Foundation
+import Processing
 import TidingsModel
 
 /// The rules for a feed's URL, one set for the config file, `tidings feeds add` and
@@ -32,31 +33,8 @@ public enum FeedURL {
     /// case, the scheme's default port and the fragment (never sent) left out, an
     /// empty path written `/`. `HTTP://Example.com:80#top` and `http://example.com/`
     /// are one feed; the path, the query and any user name are compared as written.
+    /// It is the canonical link of the URL with no tracking parameter removed.
     public static func identity(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        let afterScheme = url[schemeEnd.upperBound...]
-        let withoutFragment = afterScheme.prefix { $0 != "#" }
-        let authorityEnd = withoutFragment.firstIndex { $0 == "/" || $0 == "?" } ?? withoutFragment.endIndex
-        let authority = withoutFragment[..<authorityEnd]
-        var rest = withoutFragment[authorityEnd...]
-        if rest.isEmpty || rest.first == "?" { rest = "/" + rest }
-
-        var userInfo: Substring = ""
-        var hostAndPort = authority
-        if let at = authority.lastIndex(of: "@") {
-            userInfo = authority[...at]
-            hostAndPort = authority[authority.index(after: at)...]
-        }
-        // The port follows the last colon that is not inside an IPv6 literal's brackets.
-        var host = hostAndPort
-        var port: Substring = ""
-        if let colon = hostAndPort.lastIndex(of: ":"), !hostAndPort[colon...].contains("]") {
-            host = hostAndPort[..<colon]
-            port = hostAndPort[hostAndPort.index(after: colon)...]
-        }
-        let defaultPort = scheme == "http" ? "80" : scheme == "https" ? "443" : nil
-        let keptPort = port.isEmpty || String(port) == defaultPort ? "" : ":" + port
-        return scheme + "://" + userInfo + host.lowercased() + keptPort + rest
+        CanonicalLink.make(url, trackingParameters: []) ?? url
     }
 }
