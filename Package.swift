@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "TidingsConfig",
             dependencies: [
-                "TidingsModel", "Publishing", "Processing", "CLibXML2", .product(name: "Yams", package: "Yams"),
+                "TidingsModel", "Publishing", "CLibXML2", .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(

@@ -198,6 +198,61 @@ public struct UpsertResult: Sendable, Hashable {
     }
 }
 
+/// What synchronizing the configuration did (see
+/// ``FeedStore/synchronizeReturningIDs(subscriptions:)``).
+public struct FeedSynchronization: Sendable, Hashable {
+    /// The configured feeds' identifiers, in configuration order.
+    public var ids: [Int64]
+    /// The stored feeds that took a new URL from the configuration, in configuration order.
+    public var continued: [FeedContinuation]
+
+    /// Creates a result.
+    public init(ids: [Int64], continued: [FeedContinuation] = []) {
+        self.ids = ids
+        self.continued = continued
+    }
+}
+
+/// A stored feed that a configured URL continues: the user edited the feed's URL in
+/// the configuration, and the feed keeps its history (entries, published files, and
+/// the record of which files it owns) instead of starting again as a new feed, which
+/// would publish its current entries a second time.
+///
+/// Only a stored feed that no configured URL names can be continued, each by one URL.
+public struct FeedContinuation: Sendable, Hashable {
+    /// Why the new URL is taken for the same feed, from the surest reason to the least.
+    /// Every new URL is matched by the surest reason before any is by the next.
+    public enum Reason: String, Sendable, Hashable, CaseIterable {
+        /// Another spelling of the same request (``FeedURL/identity(_:)``): case of the
+        /// scheme and host, the default port, a fragment. The fetch state is kept:
+        /// validators, schedule and health all still apply.
+        case sameRequest
+        /// The same address over the other of `http` and `https`
+        /// (``FeedURL/identityAcrossSchemes(_:)``): the site moved to https.
+        case otherScheme
+        /// The same `name` as a feed configured until now: the user changed the URL of
+        /// a named feed.
+        case sameName
+    }
+
+    /// The stored feed, which keeps its identifier.
+    public var feedID: Int64
+    /// The URL it had.
+    public var previousURL: String
+    /// The URL it has now, as configured.
+    public var url: String
+    /// Why the new URL is the same feed.
+    public var reason: Reason
+
+    /// Creates a continuation.
+    public init(feedID: Int64, previousURL: String, url: String, reason: Reason) {
+        self.feedID = feedID
+        self.previousURL = previousURL
+        self.url = url
+        self.reason = reason
+    }
+}
+
 /// Where Tidings keeps feeds, their fetch state and their entries.
 ///
 /// The SQLite implementation (`SQLiteFeedStore`) is the default; a PostgreSQL one
@@ -216,7 +271,11 @@ public protocol FeedStore: Sendable {
     /// updates changed ones, disables (never deletes) those no longer configured.
     /// Returns the configured feeds' identifiers, in configuration order (a list of
     /// 100,000 feeds' records would be 65 MB; see ``synchronize(subscriptions:)``).
-    func synchronizeReturningIDs(subscriptions: [FeedSubscription]) async throws -> [Int64]
+    ///
+    /// A URL no stored feed has continues a stored feed that no configured URL names,
+    /// when it is the same feed under another address (see ``FeedContinuation``): the
+    /// stored feed takes the new URL and keeps its entries and published files.
+    func synchronizeReturningIDs(subscriptions: [FeedSubscription]) async throws -> FeedSynchronization
 
     /// Every feed the store knows, configured or not.
     func feeds() async throws -> [FeedRecord]
@@ -315,7 +374,7 @@ extension FeedStore {
     /// Synchronizes the configuration (see ``synchronizeReturningIDs(subscriptions:)``)
     /// and returns the configured feeds' records, in configuration order.
     public func synchronize(subscriptions: [FeedSubscription]) async throws -> [FeedRecord] {
-        try await feeds(ids: synchronizeReturningIDs(subscriptions: subscriptions))
+        try await feeds(ids: synchronizeReturningIDs(subscriptions: subscriptions).ids)
     }
 
     /// Stores one fetch's entries with no paths proposed, leaving the fetch state as it is.

@@ -188,11 +188,13 @@ public final class SQLiteFeedStore: FeedStore {
     ///
     /// A URL listed twice is stored once, with its last subscription's fields; the
     /// result has one identifier per distinct URL, in the order of first appearance.
-    public func synchronizeReturningIDs(subscriptions: [FeedSubscription]) async throws -> [Int64] {
+    public func synchronizeReturningIDs(subscriptions: [FeedSubscription]) async throws -> FeedSynchronization {
         let rows: [(FeedSubscription, filters: String)] = try subscriptions.map(\.storable).lastPerKey { $0.url }.map {
             subscription in (subscription, try encodeJSON(subscription.filters))
         }
         return try await write("synchronize feeds") { [self] db in
+            // Identifiers only grow (AUTOINCREMENT): a row above this one is new.
+            let newestBefore = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM feeds")) ?? 0
             var ids: [Int64] = []
             for (subscription, filters) in rows {
                 let id = try Int64.fetchOne(
@@ -216,12 +218,110 @@ public final class SQLiteFeedStore: FeedStore {
                 guard let id else { throw StorageError.unknownFeed(path: path, id: -1) }
                 ids.append(id)
             }
-            let configured = Set(ids)
+            var configured = Set(ids)
+            let unconfigured = try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM feeds WHERE id <= ?"), arguments: [newestBefore]
+            ).filter { !configured.contains($0) }
+            var continued: [FeedContinuation] = []
+            if !unconfigured.isEmpty, ids.contains(where: { $0 > newestBefore }) {
+                continued = try continueMovedFeeds(
+                    db, subscriptions: rows.map(\.0), ids: &ids, newestBefore: newestBefore,
+                    candidates: unconfigured)
+                configured = Set(ids)
+            }
             let enabled = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM feeds WHERE enabled"))
             for id in enabled where !configured.contains(id) {
                 try db.cachedStatement(sql: "UPDATE feeds SET enabled = ? WHERE id = ?").execute(arguments: [false, id])
             }
-            return ids
+            return FeedSynchronization(ids: ids, continued: continued)
+        }
+    }
+
+    /// Gives each feed just added for `subscriptions` (its identifier above
+    /// `newestBefore` in `ids`) to the stored feed among `candidates` (feeds no
+    /// configured URL names) that it continues, if any (see ``FeedContinuation``): the
+    /// new row goes, the stored one takes its URL and subscription fields.
+    private func continueMovedFeeds(
+        _ db: Database, subscriptions: [FeedSubscription], ids: inout [Int64], newestBefore: Int64,
+        candidates: [Int64]
+    ) throws -> [FeedContinuation] {
+        struct Candidate {
+            var id: Int64
+            var url: String
+            var name: String?
+            var enabled: Bool
+        }
+        let stored = try Self.byID(candidates) { _, condition, arguments in
+            try Row.fetchAll(
+                db, sql: "SELECT id, url, name, enabled FROM feeds WHERE \(condition)", arguments: arguments
+            ).map { Candidate(id: $0["id"], url: $0["url"], name: $0["name"], enabled: $0["enabled"]) }
+        }
+        var byKey: [FeedContinuation.Reason: [String: Candidate]] = [:]
+        // The oldest feed wins a key that several share.
+        for candidate in stored.sorted(by: { $0.id > $1.id }) {
+            byKey[.sameRequest, default: [:]][FeedURL.identity(candidate.url)] = candidate
+            byKey[.otherScheme, default: [:]][FeedURL.identityAcrossSchemes(candidate.url)] = candidate
+            // A name continues only a feed configured (and enabled) until now, never one
+            // dropped long ago whose name is being used again.
+            if let name = candidate.name, candidate.enabled { byKey[.sameName, default: [:]][name] = candidate }
+        }
+        var taken: Set<Int64> = []
+        var continued: [(index: Int, FeedContinuation)] = []
+        var waiting = ids.indices.filter { ids[$0] > newestBefore }
+        // The surest reason first, for every new URL, then the next.
+        for reason in FeedContinuation.Reason.allCases {
+            waiting = try waiting.filter { index in
+                let subscription = subscriptions[index]
+                let key: String? =
+                    switch reason {
+                    case .sameRequest: FeedURL.identity(subscription.url)
+                    case .otherScheme: FeedURL.identityAcrossSchemes(subscription.url)
+                    case .sameName: subscription.name
+                    }
+                guard let key, let stored = byKey[reason]?[key], taken.insert(stored.id).inserted else { return true }
+                try continueFeed(db, stored.id, as: subscription, replacing: ids[index], reason: reason)
+                ids[index] = stored.id
+                continued.append(
+                    (
+                        index,
+                        FeedContinuation(
+                            feedID: stored.id, previousURL: stored.url, url: subscription.url, reason: reason)
+                    ))
+                return false
+            }
+        }
+        return continued.sorted { $0.index < $1.index }.map(\.1)
+    }
+
+    /// Gives the stored feed `id` the URL and fields of `subscription`, whose row
+    /// `added` (just inserted, holding nothing yet) goes.
+    private func continueFeed(
+        _ db: Database, _ id: Int64, as subscription: FeedSubscription, replacing added: Int64,
+        reason: FeedContinuation.Reason
+    ) throws {
+        try db.cachedStatement(sql: "DELETE FROM feeds WHERE id = ?").execute(arguments: [added])
+        try db.cachedStatement(
+            sql: """
+                UPDATE feeds SET url = ?, name = ?, title = ?, category = ?, interval_ms = ?, user_agent = ?,
+                    enabled = ?, filters = ?, fetch_url = CASE WHEN fetch_url = url THEN ? ELSE fetch_url END
+                WHERE id = ?
+                """
+        ).execute(arguments: [
+            subscription.url, subscription.name, subscription.title, subscription.category,
+            subscription.interval.map { Int64(($0 * 1000).rounded()) }, subscription.userAgent,
+            subscription.enabled, try encodeJSON(subscription.filters), subscription.url, id,
+        ])
+        if reason != .sameRequest {
+            // Another address: what was learned about the old one (validators, the last
+            // document, redirects, failures, a 410) does not apply to it.
+            try db.cachedStatement(
+                sql: """
+                    UPDATE feeds SET fetch_url = url, etag = NULL, last_modified = NULL, document_digest = NULL,
+                        next_check = NULL, consecutive_failures = 0, last_error_kind = NULL, last_error = NULL,
+                        last_status = NULL, redirect_candidate = NULL, redirect_confirmations = 0, retired = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [false, id])
         }
     }
 

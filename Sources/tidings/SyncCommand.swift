@@ -61,8 +61,10 @@ struct SyncCommand: AsyncParsableCommand {
         var stoppedBy: Int32?
         do {
             // The run reads its feeds' records a page at a time: only ids are kept here.
-            let configured = try await installation.store.synchronizeReturningIDs(
+            let synchronization = try await installation.store.synchronizeReturningIDs(
                 subscriptions: consume subscriptions)
+            if !quiet { synchronization.continued.forEach { printError("tidings: note: \(Self.describe($0))") } }
+            let configured = synchronization.ids
             let eligible = Set(try await installation.store.feedIDs(dueAt: all ? nil : Date()))
             let due = configured.filter(eligible.contains)
             if !all && due.isEmpty { nextDue = try await installation.store.earliestNextCheck() }
@@ -130,6 +132,19 @@ struct SyncCommand: AsyncParsableCommand {
             let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
             printError("tidings: warning: \(url): recovered: \(first)\(more)")
         }
+    }
+
+    /// What a sync says when a configured URL continues a stored feed.
+    static func describe(_ continuation: FeedContinuation) -> String {
+        let reason =
+            switch continuation.reason {
+            case .sameRequest: "another spelling of the same URL"
+            case .otherScheme:
+                "the same address over \(continuation.url.lowercased().hasPrefix("https:") ? "https" : "http")"
+            case .sameName: "the same name"
+            }
+        return "\(continuation.url.redactingURLPasswords) continues the stored feed "
+            + "\(continuation.previousURL.redactingURLPasswords) (\(reason)): its entries and published files carry over"
     }
 
     static func show(_ progress: SyncProgress) {

@@ -76,6 +76,54 @@ struct SyncCommandTests {
         #expect(!(run.stdout + run.stderr + list.stdout + list.stderr).contains("s3cret"))
     }
 
+    @Test("a feed whose URL is edited in the config keeps its entries and files, and sync says so")
+    func editedURLContinuesTheFeed() throws {
+        // Entries without links: nothing but the feed's own record tells them apart
+        // from new ones (cross-feed deduplication goes by link).
+        let items = (1...3).map { "<item><guid>post-\($0)</guid><title>Post \($0)</title></item>" }.joined()
+        let feed = Array("<rss version=\"2.0\"><channel><title>Desk</title>\(items)</channel></rss>".utf8)
+        let server = try LoopbackHTTPServer(routes: ["/rss": .init(body: feed), "/moved.xml": .init(body: feed)])
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-moved-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("tidings.yml").path
+        func sync(_ feed: String) throws -> (stdout: String, stderr: String) {
+            try """
+            database: \(folder.path)/tidings.sqlite
+            output: { dir: \(folder.path)/out, path: "{slug}.md" }
+            feeds:
+              - \(feed)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            let run = try ChildProcess.run(TidingsBinary.path, ["sync", "--all", "--config", config])
+            #expect(run.status == 0, "\(run.stderr)")
+            return (run.stdout, run.stderr)
+        }
+        let files = { try FileManager.default.contentsOfDirectory(atPath: folder.path + "/out").sorted() }
+
+        let first = try sync("{ url: \(server.baseURL)/rss, name: desk }")
+        #expect(first.stdout.hasPrefix("synced 1 feed: 3 new entries, 0 changed, 3 files written;"), "\(first.stdout)")
+        let written = try files()
+        #expect(written.count == 3)
+
+        let moved = try sync("{ url: \(server.baseURL)/moved.xml, name: desk }")
+        #expect(moved.stdout.hasPrefix("synced 1 feed: 0 new entries, 0 changed, 0 files written;"), "\(moved.stdout)")
+        #expect(
+            moved.stderr
+                == "tidings: note: \(server.baseURL)/moved.xml continues the stored feed \(server.baseURL)/rss "
+                + "(the same name): its entries and published files carry over\n")
+        let respelled = server.baseURL.replacingOccurrences(of: "http://", with: "HTTP://") + "/moved.xml#top"
+        let again = try sync("{ url: \"\(respelled)\" }")
+        #expect(again.stdout.hasPrefix("synced 1 feed: 0 new entries,"), "\(again.stdout)")
+        #expect(again.stderr.contains("(another spelling of the same URL)"), "\(again.stderr)")
+        #expect(try files() == written)
+
+        // Without a name, a new address is a new feed: its entries are new.
+        let other = try sync("{ url: \(server.baseURL)/rss }")
+        #expect(other.stdout.hasPrefix("synced 1 feed: 3 new entries,"), "\(other.stdout)")
+        #expect(other.stderr.isEmpty, "\(other.stderr)")
+    }
+
     /// Runs `body` with a folder, a server and a config for a run over `count` feeds
     /// served slowly (a tenth of a second each, one at a time), four in flight.
     static func withSlowFeeds(

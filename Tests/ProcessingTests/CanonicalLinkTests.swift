@@ -1,6 +1,7 @@
+import Processing
 import Testing
 
-@testable import Processing
+@testable import TidingsModel
 
 @Suite struct CanonicalLinkTests {
     static let cases: [(String, String?)] = [

@@ -1,5 +1,6 @@
 import Testing
 import TidingsConfig
+import TidingsModel
 
 /// One set of rules for a feed's URL, wherever it comes from.
 @Suite struct FeedURLTests {

@@ -1,6 +1,4 @@
 import Foundation
-import Processing
-import TidingsModel
 
 /// The rules for a feed's URL, one set for the config file, `tidings feeds add` and
 /// OPML import: a URL any of them accepts is one the config file reads back.
@@ -36,5 +34,14 @@ public enum FeedURL {
     /// It is the canonical link of the URL with no tracking parameter removed.
     public static func identity(_ url: String) -> String {
         CanonicalLink.make(url, trackingParameters: []) ?? url
+    }
+}
+
+extension FeedURL {
+    /// ``identity(_:)`` with `http` and `https` taken as one scheme: the key under
+    /// which a feed whose site moved to https (or back) is still the same feed.
+    public static func identityAcrossSchemes(_ url: String) -> String {
+        let identity = identity(url)
+        return identity.hasPrefix("http://") ? "https://" + identity.dropFirst(7) : identity
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import TidingsModel
 
 /// The form of an article URL used to recognise the same article across fetches
 /// and feeds.
@@ -119,7 +118,7 @@ public enum CanonicalLink {
 
     /// `make` for any URL, on its characters.
     static func general(_ url: String, trackingParameters: [String]) -> String? {
-        let trimmed = EntryProcessor.trimmed(url)
+        let trimmed = url.trimmingWhiteSpace
         guard let schemeName = URLResolver.scheme(of: trimmed) else { return nil }
         let colon = trimmed.utf8.index(trimmed.startIndex, offsetBy: schemeName.utf8.count)
         let scheme = trimmed[..<colon].lowercased()
