@@ -1,3 +1,5 @@
+import Foundation
+
 extension String {
     /// The text with the password of every URL's user information replaced by `***`:
     /// `http://alice:s3cret@host/feed` reads `http://alice:***@host/feed`. For messages
@@ -48,4 +50,20 @@ extension String {
     }
 
     private static let authorityEnds: Set<Unicode.Scalar> = ["/", "?", "#", " ", "\t", "\n", "\"", "'", "<", ">"]
+}
+
+extension String {
+    /// The URL with the user information of `page` when it has none of its own and
+    /// names `page`'s host: a feed a private site's page links to, which takes the same
+    /// password. Credentials never go to another host (the fetcher's rule for a
+    /// redirect too); other strings come back unchanged.
+    public func carryingURLUserInfo(of page: String) -> String {
+        guard let from = URLComponents(string: page), from.percentEncodedUser != nil,
+            var to = URLComponents(string: self), to.percentEncodedUser == nil,
+            let host = to.host, !host.isEmpty, host.lowercased() == from.host?.lowercased()
+        else { return self }
+        to.percentEncodedUser = from.percentEncodedUser
+        to.percentEncodedPassword = from.percentEncodedPassword
+        return to.string ?? self
+    }
 }

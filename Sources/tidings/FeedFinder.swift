@@ -88,7 +88,11 @@ struct FeedFinder {
                 body, options: FeedParser.Options(baseURL: response.finalURL, contentType: contentType))
             return .success(Reading(title: parsed.feed.title ?? ""))
         } catch {
-            let links = FeedDiscovery.links(in: body, pageURL: response.finalURL).map(\.url)
+            // A private site's page (a password in its URL) links to feeds that take the
+            // same password; the page's base URL carries none (see `FetchResponse.finalURL`).
+            let links = FeedDiscovery.links(in: body, pageURL: response.finalURL).map {
+                $0.url.carryingURLUserInfo(of: url)
+            }
             return .success(Reading(links: links, problem: "not a feed: \(error.reason)"))
         }
     }

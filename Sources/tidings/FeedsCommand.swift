@@ -45,11 +45,13 @@ struct FeedsCommand: AsyncParsableCommand {
             let identity = FeedURL.identity(url)
             if let known = config.feeds.first(where: { FeedURL.identity($0.url) == identity }) {
                 let spelled = known.url == url ? "" : " as \(known.url)"
-                throw ValidationError("\(url) is already configured in \(configFlags.config)\(spelled)")
+                throw ValidationError(
+                    "\(url.redactingURLPasswords) is already configured in \(configFlags.config)"
+                        + spelled.redactingURLPasswords)
             }
             config.feeds.append(FeedSubscription(url: url, name: name, title: title, category: category))
             try configFlags.save(config)
-            print("added \(url)\(found) (\(SyncCommand.counted(config.feeds.count, "feed")))")
+            print("added \(url.redactingURLPasswords)\(found) (\(SyncCommand.counted(config.feeds.count, "feed")))")
         }
     }
 
@@ -68,11 +70,11 @@ struct FeedsCommand: AsyncParsableCommand {
                 let index = config.feeds.firstIndex(where: { $0.url == url })
                     ?? config.feeds.firstIndex(where: { FeedURL.identity($0.url) == identity })
             else {
-                throw ValidationError("\(url) is not configured in \(configFlags.config)")
+                throw ValidationError("\(url.redactingURLPasswords) is not configured in \(configFlags.config)")
             }
             let removed = config.feeds.remove(at: index)
             try configFlags.save(config)
-            print("removed \(removed.url) (\(SyncCommand.counted(config.feeds.count, "feed")))")
+            print("removed \(removed.url.redactingURLPasswords) (\(SyncCommand.counted(config.feeds.count, "feed")))")
         }
     }
 

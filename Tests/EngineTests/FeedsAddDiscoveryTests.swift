@@ -67,4 +67,31 @@ struct FeedsAddDiscoveryTests {
         #expect(offline.status == 0, "\(offline.stderr)")
         #expect(offline.stdout == "added http://127.0.0.1:9/feed.xml (2 feeds)\n")
     }
+    @Test("a private site's page hands its password to the feed it names on the same host, and no output shows it")
+    func privateSite() throws {
+        let feed = rss(title: "Members", items: [("m-1", "News", "http://site.test/1", nil)])
+        let server = try LoopbackHTTPServer { request in
+            guard request.headers["authorization"] == "Basic YWxpY2U6czNjcmV0" else { return .init(status: 401) }
+            return request.path == "/" ? .init(body: Self.page(["/members.xml"])) : .init(body: feed)
+        }
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-discover-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("tidings.yml").path
+        let page = server.baseURL.replacingOccurrences(of: "://", with: "://alice:s3cret@") + "/"
+        let shown = server.baseURL.replacingOccurrences(of: "://", with: "://alice:***@")
+        let added = try ChildProcess.run(TidingsBinary.path, ["feeds", "add", page, "--discover", "--config", config])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(
+            added.stdout == "added \(shown)/members.xml \"Members\", named by \(shown)/ (1 feed)\n", "\(added.stdout)")
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(text.contains("url: \"\(page)members.xml\""), "\(text)")
+        let again = try ChildProcess.run(TidingsBinary.path, ["feeds", "add", page, "--discover", "--config", config])
+        #expect(again.stderr.contains("\(shown)/members.xml is already configured"), "\(again.stderr)")
+        let removed = try ChildProcess.run(
+            TidingsBinary.path, ["feeds", "remove", page + "members.xml", "--config", config])
+        #expect(removed.stdout == "removed \(shown)/members.xml (0 feeds)\n", "\(removed.stdout)")
+        #expect(!(added.stdout + added.stderr + again.stderr + removed.stdout).contains("s3cret"))
+    }
 }

@@ -33,3 +33,24 @@ import TidingsModel
         #expect(url.removingURLUserInfo == without)
     }
 }
+
+/// A private site's page names feeds that take its password, on its own host only.
+@Suite struct URLUserInfoCarryTests {
+    @Test(arguments: [
+        // The page's user information goes to a link on its host, in any case, any port.
+        (
+            "https://a.example/feed.xml", "https://alice:s%40cret@A.example/",
+            "https://alice:s%40cret@a.example/feed.xml"
+        ),
+        ("https://a.example:8443/f", "https://alice:pw@a.example/", "https://alice:pw@a.example:8443/f"),
+        ("https://a.example/f", "http://alice@a.example/", "https://alice@a.example/f"),
+        // Never to another host, never over a link's own, and nothing when the page has none.
+        ("https://b.example/feed.xml", "https://alice:pw@a.example/", "https://b.example/feed.xml"),
+        ("https://bob:x@a.example/f", "https://alice:pw@a.example/", "https://bob:x@a.example/f"),
+        ("https://a.example/f", "https://a.example/", "https://a.example/f"),
+        ("not a URL", "https://alice:pw@a.example/", "not a URL"),
+    ])
+    func carried(link: String, page: String, expected: String) {
+        #expect(link.carryingURLUserInfo(of: page) == expected)
+    }
+}
