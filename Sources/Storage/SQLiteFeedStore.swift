@@ -219,15 +219,18 @@ public final class SQLiteFeedStore: FeedStore {
                 ids.append(id)
             }
             var configured = Set(ids)
-            let unconfigured = try Int64.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM feeds WHERE id <= ?"), arguments: [newestBefore]
-            ).filter { !configured.contains($0) }
             var continued: [FeedContinuation] = []
-            if !unconfigured.isEmpty, ids.contains(where: { $0 > newestBefore }) {
-                continued = try continueMovedFeeds(
-                    db, subscriptions: rows.map(\.0), ids: &ids, newestBefore: newestBefore,
-                    candidates: unconfigured)
-                configured = Set(ids)
+            if ids.contains(where: { $0 > newestBefore }) {
+                // New URLs: each may continue a stored feed no configured URL names.
+                let unconfigured = try Int64.fetchAll(
+                    db.cachedStatement(sql: "SELECT id FROM feeds WHERE id <= ?"), arguments: [newestBefore]
+                ).filter { !configured.contains($0) }
+                if !unconfigured.isEmpty {
+                    continued = try continueMovedFeeds(
+                        db, subscriptions: rows.map(\.0), ids: &ids, newestBefore: newestBefore,
+                        candidates: unconfigured)
+                    configured = Set(ids)
+                }
             }
             let enabled = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM feeds WHERE enabled"))
             for id in enabled where !configured.contains(id) {
