@@ -26,7 +26,7 @@ public enum CanonicalLink {
         -> String??
     {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        // White space as `EntryProcessor.trimmed` takes it: tab to carriage return, space.
+        // White space as `trimmingWhiteSpace` takes it: tab to carriage return, space.
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
         var start = 0
         var end = bytes.count
