@@ -363,7 +363,9 @@ public protocol FeedStore: Sendable {
     func retentionCandidates(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date) async throws
         -> [StoredEntry]
 
-    /// Marks an entry retired after its file was removed.
+    /// Marks an entry retired after its file was removed, and drops its content (title,
+    /// description, body, lists): retention bounds the store as it bounds the output
+    /// folder. The entry stays known by its key, and listed with empty content.
     func retire(entryID: Int64) async throws
 
     /// All entries of a feed, newest first (for the API, output feeds and tests).

@@ -36,8 +36,9 @@ extension SQLiteFeedStore {
         """
     static let contentColumns = "title, link, updated, description, image, authors, categories, enclosures, body"
 
-    /// `entries` with each row's content beside it.
-    static let entriesWithContents = "entries JOIN entry_contents ON entry_contents.entry_id = entries.id"
+    /// `entries` with each row's content beside it (NULLs for a retired entry, whose
+    /// content was dropped).
+    static let entriesWithContents = "entries LEFT JOIN entry_contents ON entry_contents.entry_id = entries.id"
 
     func encodeJSON<T: Encodable>(_ value: T) throws -> String {
         // Most entries have no authors or enclosures; JSONEncoder is slow to set up.
@@ -95,19 +96,23 @@ extension SQLiteFeedStore {
 
     func storedEntry(_ row: Row) throws -> StoredEntry {
         let id: Int64 = row["id"]
+        // A retired entry has no content row: its columns read NULL, and empty here.
         let entry = ProcessedEntry(
             key: row["key"],
-            title: row["title"],
+            title: row["title"] as String? ?? "",
             link: row["link"],
             canonicalLink: row["canonical_link"],
             published: Timestamp.date(row["published"] as Int64?),
             updated: Timestamp.date(row["updated"] as Int64?),
-            description: row["description"],
+            description: row["description"] as String? ?? "",
             image: row["image"],
-            body: row["body"],
-            authors: try decodeJSON([Author].self, row["authors"], what: "the authors of entry \(id)"),
-            categories: try decodeJSON([String].self, row["categories"], what: "the categories of entry \(id)"),
-            enclosures: try decodeJSON([Enclosure].self, row["enclosures"], what: "the enclosures of entry \(id)"),
+            body: row["body"] as String? ?? "",
+            authors: try decodeJSON(
+                [Author].self, row["authors"] as String? ?? "[]", what: "the authors of entry \(id)"),
+            categories: try decodeJSON(
+                [String].self, row["categories"] as String? ?? "[]", what: "the categories of entry \(id)"),
+            enclosures: try decodeJSON(
+                [Enclosure].self, row["enclosures"] as String? ?? "[]", what: "the enclosures of entry \(id)"),
             contentHash: row["content_hash"]
         )
         return StoredEntry(

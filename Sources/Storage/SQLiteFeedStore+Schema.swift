@@ -129,6 +129,13 @@ extension SQLiteFeedStore {
             ALTER TABLE feeds ADD COLUMN document_digest TEXT;
             """
         ),
+        (
+            // A retired entry keeps its bookkeeping row only (see `FeedStore.retire`).
+            "v5 retired entries without content",
+            """
+            DELETE FROM entry_contents WHERE entry_id IN (SELECT id FROM entries WHERE retired);
+            """
+        ),
     ]
 
     /// The migration identifiers in order (for tests and `tidings` diagnostics).

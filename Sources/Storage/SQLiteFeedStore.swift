@@ -156,6 +156,11 @@ public final class SQLiteFeedStore: FeedStore {
         return from...through
     }
 
+    /// The ids of the entries whose content is stored (for tests).
+    func entryIDsWithContent() throws -> [Int64] {
+        try pool.read { try Int64.fetchAll($0, sql: "SELECT entry_id FROM entry_contents ORDER BY entry_id") }
+    }
+
     /// The file's journal mode (`wal`).
     func journalMode() throws -> String {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
@@ -973,6 +978,9 @@ public final class SQLiteFeedStore: FeedStore {
             if db.changesCount == 0 {
                 throw StorageError.unknownEntry(path: path, id: entryID)
             }
+            // Its content (most of the bytes) goes; its bookkeeping row stays, so that
+            // the feed listing it again neither stores nor publishes it again.
+            try db.cachedStatement(sql: "DELETE FROM entry_contents WHERE entry_id = ?").execute(arguments: [entryID])
         }
     }
 

@@ -33,6 +33,10 @@ struct RetentionAndFilterTests {
         #expect(files.count == 3)
         #expect(files["notes/mine.md"] == "mine")
         #expect(!files.values.contains { $0.contains("Oldest story") })
+        // The store keeps the retired entry's bookkeeping, not its content.
+        let stored = try await harness.store.entries(feedID: try await harness.store.feeds()[0].id)
+        #expect(stored.filter(\.retired).map(\.entry.title) == [""])
+        #expect(stored.filter { !$0.retired }.allSatisfy { !$0.entry.body.isEmpty && !$0.entry.title.isEmpty })
 
         harness.clock.advance(86400)
         let again = try await harness.refresh(url)

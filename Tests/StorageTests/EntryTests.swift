@@ -278,6 +278,64 @@ struct EntryTests {
         #expect(try await store.entries(feedID: feed).map(\.entry.key) == ["r", "q", "p"])
     }
 
+    @Test("retiring an entry drops its content and keeps it known: listed, not stored or published again")
+    func retiringDropsTheContent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let listed = [makeEntry("a", canonical: "https://a.example/a"), makeEntry("b")]
+        _ = try await store.upsert(entries: listed, feedID: feed, at: day(1))
+        let a = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "a" })
+        _ = try await store.reservePath("a.md", entryID: a.id)
+        try await store.markPublished(entryID: a.id, contentHash: a.entry.contentHash)
+        try await store.retire(entryID: a.id)
+
+        #expect(try store.entryIDsWithContent() == [a.id + 1])
+        let retired = try #require(try await store.entries(feedID: feed).first { $0.entry.key == "a" })
+        #expect(retired.retired && retired.path == "a.md")
+        #expect(retired.entry.contentHash == a.entry.contentHash)
+        #expect(retired.entry.canonicalLink == "https://a.example/a")
+        #expect(
+            [retired.entry.title, retired.entry.description, retired.entry.body] == ["", "", ""]
+                && retired.entry.authors.isEmpty && retired.entry.categories.isEmpty)
+
+        // The feed lists it again: known, unchanged, not pending; it still counts as the
+        // original of another feed's copy.
+        let again = try await store.upsert(entries: listed, feedID: feed, at: day(2))
+        #expect(again == UpsertResult(unchanged: 2))
+        #expect(try await store.pendingPublications(feedID: feed).map(\.entry.key) == ["b"])
+        let other = try await store.synchronize(subscriptions: [
+            subscription("https://a.example/feed"), subscription("https://b.example/feed"),
+        ])[1].id
+        let copy = try await store.upsert(
+            entries: [makeEntry("x", canonical: "https://a.example/a")], feedID: other, at: day(2))
+        #expect(copy.duplicates == 1)
+    }
+
+    @Test("a version 4 database drops the content of its retired entries")
+    func aVersion4DatabaseDropsRetiredContent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SQLiteFeedStore.makeDatabase(
+            path: directory.databasePath, migratedUpTo: "v4 document digest",
+            then: """
+                INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
+                    redirect_confirmations, retired)
+                VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+                INSERT INTO entries (id, feed_id, key, content_hash, retired, entry_date, first_seen, last_changed)
+                VALUES (1, 1, 'old', 'h1', TRUE, 1000, 900, 900), (2, 1, 'new', 'h2', FALSE, 2000, 1900, 1900);
+                INSERT INTO entry_contents (entry_id, title, description, authors, categories, enclosures, body)
+                VALUES (1, 'Old', 'About', '[]', '[]', '[]', '<p>Old</p>'),
+                    (2, 'New', 'About', '[]', '[]', '[]', '<p>New</p>');
+                """)
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        #expect(try store.entryIDsWithContent() == [2])
+        let entries = try await store.entries(feedID: 1)
+        #expect(entries.map(\.entry.key) == ["new", "old"])
+        #expect(entries.map(\.entry.body) == ["<p>New</p>", ""])
+    }
+
     @Test func aRetiredEntryIsNeverPendingAgain() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
