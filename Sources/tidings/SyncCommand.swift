@@ -63,7 +63,7 @@ struct SyncCommand: AsyncParsableCommand {
             // The run reads its feeds' records a page at a time: only ids are kept here.
             let synchronization = try await installation.store.synchronizeReturningIDs(
                 subscriptions: consume subscriptions)
-            if !quiet { synchronization.continued.forEach { printError("tidings: note: \(Self.describe($0))") } }
+            if !quiet { Self.printContinued(synchronization.continued) }
             let configured = synchronization.ids
             let eligible = Set(try await installation.store.feedIDs(dueAt: all ? nil : Date()))
             let due = configured.filter(eligible.contains)
@@ -131,6 +131,15 @@ struct SyncCommand: AsyncParsableCommand {
         } else if !quiet, let first = report.warnings.first {
             let more = report.warnings.count > 1 ? " (and \(report.warnings.count - 1) more)" : ""
             printError("tidings: warning: \(url): recovered: \(first)\(more)")
+        }
+    }
+
+    /// Says which configured URLs continue stored feeds: the first 20, then how many
+    /// more (a config whose every URL moved to https would otherwise flood the terminal).
+    static func printContinued(_ continued: [FeedContinuation]) {
+        for continuation in continued.prefix(20) { printError("tidings: note: \(describe(continuation))") }
+        if continued.count > 20 {
+            printError("tidings: note: and \(continued.count - 20) more configured URLs continue stored feeds")
         }
     }
 

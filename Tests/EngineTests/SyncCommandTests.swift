@@ -124,6 +124,31 @@ struct SyncCommandTests {
         #expect(other.stderr.isEmpty, "\(other.stderr)")
     }
 
+    @Test("a config whose every URL is respelled continues every feed, and says so for the first 20")
+    func manyEditedURLs() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-respelled-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Nothing listens on port 9: each feed fails at once, and is stored all the same.
+        let urls = (0..<30).map { "http://127.0.0.1:9/feed/\($0)" }
+        let config = try Self.writeConfig(in: folder, urls: urls)
+        let first = try ChildProcess.run(TidingsBinary.path, ["sync", "--quiet", "--config", config])
+        #expect(first.stdout.contains("30 failed"), "\(first.stdout)")
+        _ = try Self.writeConfig(in: folder, urls: urls.map { $0.replacingOccurrences(of: "http:", with: "HTTP:") })
+        let second = try ChildProcess.run(TidingsBinary.path, ["sync", "--all", "--config", config])
+        let notes = second.stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("tidings: note: ") }
+        #expect(notes.count == 21, "\(second.stderr)")
+        #expect(
+            notes.first == "tidings: note: HTTP://127.0.0.1:9/feed/0 continues the stored feed "
+                + "http://127.0.0.1:9/feed/0 (another spelling of the same URL): its entries and published files carry over"
+        )
+        #expect(notes.last == "tidings: note: and 10 more configured URLs continue stored feeds")
+        // Each feed kept its record: a second failure in a row for every one.
+        let list = try ChildProcess.run(TidingsBinary.path, ["feeds", "list", "--config", config])
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 30 && lines.allSatisfy { $0.contains("failing ×2") }, "\(list.stdout)")
+    }
+
     /// Runs `body` with a folder, a server and a config for a run over `count` feeds
     /// served slowly (a tenth of a second each, one at a time), four in flight.
     static func withSlowFeeds(
