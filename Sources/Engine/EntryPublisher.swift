@@ -289,6 +289,20 @@ public struct EntryPublisher: Sendable {
             link: entry.link ?? "", source: source.removingURLUserInfo, draft: draft, body: entry.body)
     }
 
+    /// Retires, without writing their files, the pending entries that retention would
+    /// remove as soon as they were published: a first fetch listing more entries, or
+    /// older ones, than the limits keep. One whose path holds a file already (a run
+    /// died after writing it, or the file is someone else's) is left to be published
+    /// and removed as usual. Returns the ids retired.
+    public func retireUnpublishedBeyondRetention(of feed: FeedRecord, now: Date) async throws -> Set<Int64> {
+        guard options.maxAge != nil || options.maxItemsPerFeed != nil else { return [] }
+        let beyond = try await store.pendingBeyondRetention(
+            feedID: feed.id, maxAge: options.maxAge, maxItems: options.maxItemsPerFeed, now: now)
+        let unwritten = beyond.filter { stub in stub.path.map { !folder.exists($0) } ?? true }.map(\.id)
+        try await store.retire(entryIDs: unwritten)
+        return Set(unwritten)
+    }
+
     /// Removes the files of entries outside the retention limits and retires them.
     /// Returns how many files were removed.
     public func applyRetention(to feed: FeedRecord, now: Date) async throws -> Int {

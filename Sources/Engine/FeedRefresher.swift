@@ -257,6 +257,11 @@ public struct FeedRefresher: Sendable {
 
         var current = feed
         current.state = state
+        if pendingStubs?.isEmpty != true {
+            // Entries retention would remove at once are never written.
+            let retired = try await publisher.retireUnpublishedBeyondRetention(of: current, now: started)
+            if !retired.isEmpty { pendingStubs = pendingStubs?.filter { !retired.contains($0.id) } }
+        }
         // Once the files are written the document's memory is done with: recording
         // them, and retention, happen outside the processing gate.
         let published = try await publisher.publishPending(

@@ -363,6 +363,18 @@ public protocol FeedStore: Sendable {
     func retentionCandidates(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date) async throws
         -> [StoredEntry]
 
+    /// The pending publications of a feed (never published, changed since, or
+    /// unconfirmed) that retention would remove as soon as they were published: ranked
+    /// by date with every entry of the feed that is neither retired nor a duplicate,
+    /// older than `maxAge` or beyond the newest `maxItems`. Oldest first; `nil` limits
+    /// select nothing.
+    func pendingBeyondRetention(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date) async throws
+        -> [PendingPublication]
+
+    /// ``retire(entryID:)`` for each of `entryIDs`, in one transaction; unknown ids are
+    /// left out.
+    func retire(entryIDs: [Int64]) async throws
+
     /// Marks an entry retired after its file was removed, and drops its content (title,
     /// description, body, lists): retention bounds the store as it bounds the output
     /// folder. The entry stays known by its key, and listed with empty content.

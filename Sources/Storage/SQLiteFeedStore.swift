@@ -969,6 +969,63 @@ public final class SQLiteFeedStore: FeedStore {
         }
     }
 
+    public func pendingBeyondRetention(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date)
+        async throws -> [PendingPublication]
+    {
+        var conditions: [String] = []
+        var limits: [Int64] = []
+        if let maxAge {
+            conditions.append("entry_date < ?")
+            limits.append(Timestamp.milliseconds(now.addingTimeInterval(-maxAge)))
+        }
+        if let maxItems {
+            conditions.append("position > ?")
+            limits.append(Int64(max(0, maxItems)))
+        }
+        if conditions.isEmpty { return [] }
+        let sql = """
+            SELECT id, feed_id, key, content_hash, path, entry_date FROM (
+                SELECT id, feed_id, key, content_hash, path, entry_date, published_hash,
+                    ROW_NUMBER() OVER (ORDER BY entry_date DESC, id DESC) AS position
+                FROM entries WHERE feed_id = ? AND NOT retired AND duplicate_of IS NULL
+            ) ranked
+            WHERE (\(conditions.joined(separator: " OR ")))
+                AND (published_hash IS NULL OR published_hash <> content_hash OR id BETWEEN ? AND ?)
+            ORDER BY entry_date, id
+            """
+        let bound = [feedID] + limits
+        return try await read("list pending entries of feed \(feedID) beyond retention") { db in
+            // An unconfirmed publication is pending too (see `FeedStore`).
+            let unconfirmed = try Self.unconfirmedRange(db, feedID: feedID).map { [$0.lowerBound, $0.upperBound] }
+            let select = try BoundStatement(db, sql: sql)
+            for (index, value) in (bound + (unconfirmed ?? [1, 0])).enumerated() {
+                select.bind(value, at: Int32(index + 1))
+            }
+            var stubs: [PendingPublication] = []
+            try select.forEachRow { row in
+                stubs.append(
+                    PendingPublication(
+                        id: row.int64(0), feedID: row.int64(1), key: row.string(2) ?? "",
+                        contentHash: row.string(3) ?? "", path: row.string(4), date: Timestamp.date(row.int64(5))))
+            }
+            return stubs
+        }
+    }
+
+    public func retire(entryIDs: [Int64]) async throws {
+        if entryIDs.isEmpty { return }
+        try await write("retire \(entryIDs.count) entries") { db in
+            _ = try Self.byID(entryIDs) { _, condition, arguments in
+                try db.execute(
+                    sql: "UPDATE entries SET retired = ? WHERE \(condition)", arguments: [true] + arguments)
+                // `condition` is `id IN (…)`: the same list names the content rows.
+                let contents = "entry_" + condition
+                try db.execute(sql: "DELETE FROM entry_contents WHERE \(contents)", arguments: arguments)
+                return [Int]()
+            }
+        }
+    }
+
     /// Marks an entry retired after its file was removed.
     public func retire(entryID: Int64) async throws {
         try await write("retire entry \(entryID)") { [self] db in

@@ -26,15 +26,19 @@ struct RetentionAndFilterTests {
         try FileManager.default.createDirectory(atPath: harness.output + "/notes", withIntermediateDirectories: true)
         try "mine".write(toFile: harness.output + "/notes/mine.md", atomically: true, encoding: .utf8)
 
+        // The first fetch lists one entry more than the limit keeps: it is never written.
         let report = try await harness.refresh(url)
-        #expect(report.filesWritten == 3)
-        #expect(report.filesRemoved == 1)
+        #expect(report.inserted == 3)
+        #expect(report.filesWritten == 2)
+        #expect(report.filesRemoved == 0)
         var files = harness.files()
         #expect(files.count == 3)
         #expect(files["notes/mine.md"] == "mine")
         #expect(!files.values.contains { $0.contains("Oldest story") })
         // The store keeps the retired entry's bookkeeping, not its content.
-        let stored = try await harness.store.entries(feedID: try await harness.store.feeds()[0].id)
+        let feedID = try await harness.store.feeds()[0].id
+        let stored = try await harness.store.entries(feedID: feedID)
+        #expect(stored.filter(\.retired).map(\.entry.key) == ["r-1"])
         #expect(stored.filter(\.retired).map(\.entry.title) == [""])
         #expect(stored.filter { !$0.retired }.allSatisfy { !$0.entry.body.isEmpty && !$0.entry.title.isEmpty })
 
@@ -45,6 +49,27 @@ struct RetentionAndFilterTests {
         #expect(again.filesRemoved == 0)
         files = harness.files()
         #expect(!files.values.contains { $0.contains("Oldest story") })
+
+        // A newer entry pushes the oldest written one out: its file goes, the user's stays.
+        server.answer { _ in
+            .init(
+                body: rss(items: [
+                    ("r-1", "Oldest story", "http://site.test/1", "Sat, 31 Oct 2026 08:00:00 +0000"),
+                    ("r-2", "Sponsored: buy now", "http://site.test/2", "Sun, 01 Nov 2026 08:00:00 +0000"),
+                    ("r-3", "Newest story", "http://site.test/3", "Mon, 02 Nov 2026 08:00:00 +0000"),
+                    ("r-4", "Latest story", "http://site.test/4", "Tue, 03 Nov 2026 08:00:00 +0000"),
+                ]))
+        }
+        harness.clock.advance(86400)
+        let newer = try await harness.refresh(url)
+        #expect(newer.inserted == 1)
+        #expect(newer.filesWritten == 1)
+        #expect(newer.filesRemoved == 1)
+        files = harness.files()
+        #expect(files.count == 3)
+        #expect(files["notes/mine.md"] == "mine")
+        #expect(files.values.contains { $0.contains("Latest story") })
+        #expect(!files.values.contains { $0.contains("Sponsored") || $0.contains("Oldest story") })
         await harness.cleanUp()
     }
 
@@ -186,8 +211,18 @@ struct RetentionAndFilterTests {
         let url = server.baseURL + "/feed"
         _ = try await harness.configure([.init(url: url)])
         let report = try await harness.refresh(url)
-        #expect(report.filesRemoved == 1)
+        // The entry older than the limit is never written.
+        #expect(report.filesWritten == 2)
+        #expect(report.filesRemoved == 0)
         #expect(harness.files().count == 2)
+        #expect(!harness.files().values.contains { $0.contains("Oldest story") })
+
+        // A day later the next oldest is past the limit: its file goes.
+        harness.clock.advance(86400)
+        let later = try await harness.refresh(url)
+        #expect(later.filesRemoved == 1)
+        #expect(harness.files().count == 1)
+        #expect(harness.files().values.contains { $0.contains("Newest story") })
         await harness.cleanUp()
     }
 

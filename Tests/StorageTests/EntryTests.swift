@@ -336,6 +336,45 @@ struct EntryTests {
         #expect(entries.map(\.entry.body) == ["<p>New</p>", ""])
     }
 
+    @Test("the pending entries beyond retention: unconfirmed, never published or changed, ranked with the rest")
+    func pendingBeyondRetention() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let entries = ["a", "b", "c", "d"].enumerated().map { makeEntry($1, published: day($0 + 1)) }
+        _ = try await store.upsert(
+            entries: entries, feedID: feed, at: day(5), proposedPaths: ["a": "a.md", "b": "b.md", "c": "c.md"])
+        // Stored published but unconfirmed (a, b, c) or with no path (d): all pending.
+        func beyond(maxAge: TimeInterval? = nil, maxItems: Int?) async throws -> [String] {
+            try await store.pendingBeyondRetention(feedID: feed, maxAge: maxAge, maxItems: maxItems, now: day(5))
+                .map(\.key)
+        }
+        #expect(try await beyond(maxItems: 1) == ["a", "b", "c"])
+        #expect(try await beyond(maxAge: 2.5 * 86_400, maxItems: nil) == ["a", "b"])
+        #expect(try await beyond(maxAge: 1.5 * 86_400, maxItems: 3) == ["a", "b", "c"])
+        #expect(try await beyond(maxItems: nil) == [])
+
+        // Confirmed: nothing is pending. A changed entry is pending again.
+        let stored = try await store.entries(feedID: feed)
+        let byKey = Dictionary(uniqueKeysWithValues: stored.map { ($0.entry.key, $0) })
+        let last = try #require(byKey["c"]).id
+        try await store.markPublished(
+            [(entryID: try #require(byKey["d"]).id, contentHash: "hash-d")], confirming: [(feedID: feed, through: last)]
+        )
+        #expect(try await beyond(maxItems: 1) == [])
+        _ = try await store.upsert(
+            entries: [makeEntry("b", hash: "changed", published: day(2))], feedID: feed, at: day(6))
+        #expect(try await beyond(maxItems: 1) == ["b"])
+        #expect(try await beyond(maxItems: 3) == [])
+
+        // Retired in one go (an unknown id is left out): neither ranked nor listed again.
+        try await store.retire(entryIDs: [try #require(byKey["b"]).id, 9_999])
+        #expect(try await beyond(maxItems: 1) == [])
+        #expect(try await store.entries(feedID: feed).filter(\.retired).map(\.entry.key) == ["b"])
+        #expect(try store.entryIDsWithContent().count == 3)
+    }
+
     @Test func aRetiredEntryIsNeverPendingAgain() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
