@@ -921,7 +921,11 @@ public final class SQLiteFeedStore: FeedStore {
             for (feedID, through) in confirmations {
                 guard let range = try Self.unconfirmedRange(db, feedID: feedID) else { continue }
                 let start = max(range.lowerBound, through + 1)
-                try Self.setUnconfirmed(db, start <= range.upperBound ? start...range.upperBound : nil, feedID: feedID)
+                var rest = start <= range.upperBound ? start...range.upperBound : nil
+                // What is left may hold retired entries only (retention retires entries
+                // beyond its limits before they are written): then nothing is unconfirmed.
+                if let left = rest, try Self.unconfirmedStubs(db, feedID: feedID, range: left).isEmpty { rest = nil }
+                try Self.setUnconfirmed(db, rest, feedID: feedID)
             }
             for (entryID, contentHash) in versions {
                 let update = try BoundStatement(db, sql: "UPDATE entries SET published_hash = ? WHERE id = ?")

@@ -18,6 +18,27 @@ struct UnconfirmedPublicationTests {
         Dictionary(uniqueKeysWithValues: try await store.entries(feedID: feedID).map { ($0.entry.key, $0) })
     }
 
+    @Test("a confirmation that leaves only retired entries under the mark drops it; one that leaves others keeps it")
+    func confirmationPastRetiredEntries() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        let keys = ["a", "b", "c", "d"]
+        _ = try await store.upsert(
+            entries: keys.map { makeEntry($0) }, feedID: feed, at: day(4),
+            proposedPaths: Dictionary(uniqueKeysWithValues: keys.map { ($0, "posts/\($0).md") }))
+        let stored = try await Self.byKey(store, feedID: feed)
+        let ids = try keys.map { try #require(stored[$0]).id }
+        // d is retired unwritten; the publisher listed a and b only (c is another worker's).
+        try await store.retire(entryIDs: [ids[3]])
+        try await store.markPublished([], confirming: [(feedID: feed, through: ids[1])])
+        #expect(try Self.mark(store, feedID: feed) == ids[2])
+        try await store.retire(entryIDs: [ids[2]])
+        try await store.markPublished([], confirming: [(feedID: feed, through: ids[1])])
+        #expect(try Self.mark(store, feedID: feed) == nil)
+    }
+
     @Test("entries stored holding their path count as pending until their feed is confirmed")
     func pendingUntilConfirmed() async throws {
         let directory = try TemporaryDirectory()
