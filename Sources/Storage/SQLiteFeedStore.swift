@@ -785,13 +785,16 @@ public final class SQLiteFeedStore: FeedStore {
         try stubs(db, where: unconfirmedCondition, [feedID, range.lowerBound, range.upperBound])
     }
 
-    private static func stubs(_ db: Database, where condition: String, _ values: [Int64]) throws
-        -> [PendingPublication]
-    {
-        let columns = "id, feed_id, key, content_hash, path, entry_date"
+    private static let stubColumns = "id, feed_id, key, content_hash, path, entry_date"
+
+    /// The stubs of the rows of `source` (`entries`, or a query over it with the same
+    /// columns) that meet `condition`, oldest first; `values` fill its placeholders in order.
+    private static func stubs(
+        _ db: Database, from source: String = "entries", where condition: String, _ values: [Int64]
+    ) throws -> [PendingPublication] {
         // Read column by column: the upsert runs this on the writer, once per feed.
         let select = try BoundStatement(
-            db, sql: "SELECT \(columns) FROM entries WHERE \(condition) ORDER BY entry_date, id")
+            db, sql: "SELECT \(stubColumns) FROM \(source) WHERE \(condition) ORDER BY entry_date, id")
         for (index, value) in values.enumerated() { select.bind(value, at: Int32(index + 1)) }
         var stubs: [PendingPublication] = []
         try select.forEachRow { row in
@@ -987,32 +990,20 @@ public final class SQLiteFeedStore: FeedStore {
             limits.append(Int64(max(0, maxItems)))
         }
         if conditions.isEmpty { return [] }
-        let sql = """
-            SELECT id, feed_id, key, content_hash, path, entry_date FROM (
-                SELECT id, feed_id, key, content_hash, path, entry_date, published_hash,
-                    ROW_NUMBER() OVER (ORDER BY entry_date DESC, id DESC) AS position
-                FROM entries WHERE feed_id = ? AND NOT retired AND duplicate_of IS NULL
-            ) ranked
-            WHERE (\(conditions.joined(separator: " OR ")))
+        let ranked = """
+            (SELECT \(Self.stubColumns), published_hash,
+                ROW_NUMBER() OVER (ORDER BY entry_date DESC, id DESC) AS position
+            FROM entries WHERE feed_id = ? AND NOT retired AND duplicate_of IS NULL) ranked
+            """
+        let condition = """
+            (\(conditions.joined(separator: " OR ")))
                 AND (published_hash IS NULL OR published_hash <> content_hash OR id BETWEEN ? AND ?)
-            ORDER BY entry_date, id
             """
         let bound = [feedID] + limits
         return try await read("list pending entries of feed \(feedID) beyond retention") { db in
             // An unconfirmed publication is pending too (see `FeedStore`).
             let unconfirmed = try Self.unconfirmedRange(db, feedID: feedID).map { [$0.lowerBound, $0.upperBound] }
-            let select = try BoundStatement(db, sql: sql)
-            for (index, value) in (bound + (unconfirmed ?? [1, 0])).enumerated() {
-                select.bind(value, at: Int32(index + 1))
-            }
-            var stubs: [PendingPublication] = []
-            try select.forEachRow { row in
-                stubs.append(
-                    PendingPublication(
-                        id: row.int64(0), feedID: row.int64(1), key: row.string(2) ?? "",
-                        contentHash: row.string(3) ?? "", path: row.string(4), date: Timestamp.date(row.int64(5))))
-            }
-            return stubs
+            return try Self.stubs(db, from: ranked, where: condition, bound + (unconfirmed ?? [1, 0]))
         }
     }
 
