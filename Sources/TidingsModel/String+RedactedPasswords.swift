@@ -41,12 +41,17 @@ extension String {
     /// document (a relative link resolved against a base with user information would
     /// carry the password into the page). Other strings come back unchanged.
     public var removingURLUserInfo: String {
-        guard let schemeEnd = range(of: "://") else { return self }
-        let authorityStart = schemeEnd.upperBound
-        let rest = self[authorityStart...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? endIndex
-        guard let at = self[authorityStart..<authorityEnd].lastIndex(of: "@") else { return self }
-        return String(self[..<authorityStart]) + String(self[index(after: at)...])
+        // Called for every file published: bytes, not Foundation's `range(of:)`, and no
+        // copy of the common URL without user information.
+        let utf8 = self.utf8
+        guard utf8.contains(UInt8(ascii: "@")) else { return self }
+        guard let authorityStart = utf8.firstRange(of: "://".utf8)?.upperBound else { return self }
+        let rest = utf8[authorityStart...]
+        let authorityEnd =
+            rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? utf8.endIndex
+        guard let at = utf8[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) else { return self }
+        return String(self[..<authorityStart]) + String(self[utf8.index(after: at)...])
     }
 
     private static let authorityEnds: Set<Unicode.Scalar> = ["/", "?", "#", " ", "\t", "\n", "\"", "'", "<", ">"]

@@ -28,6 +28,9 @@ import TidingsModel
         ("http://host/feed", "http://host/feed"),
         ("http://host/a@b", "http://host/a@b"),
         ("not a URL", "not a URL"),
+        ("mailto:alice@host", "mailto:alice@host"),
+        ("http://ü:pä@hôst/f", "http://hôst/f"),
+        ("http://u:p@w@host/#a@b", "http://host/#a@b"),
     ])
     func userInfoIsRemoved(url: String, without: String) {
         #expect(url.removingURLUserInfo == without)
