@@ -24,6 +24,11 @@ let package = Package(
         .target(name: "TidingsModel"),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        .systemLibrary(
             name: "CGumbo",
             pkgConfig: "gumbo",
             providers: [.apt(["libgumbo-dev"])]
@@ -96,7 +101,7 @@ let package = Package(
                 "Publishing",
                 "TidingsConfig",
                 "Engine",
-                "CMalloc",
+                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

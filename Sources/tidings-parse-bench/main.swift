@@ -13,9 +13,9 @@ import FoundationXML
 
 #if canImport(Glibc)
     import CMalloc
-    // Large buffers from the heap, as the tidings command has them (see tuneAllocator
-    // there); the trim threshold these figures were first taken with (one thread,
-    // one arena: it matters little here).
+    // glibc's allocator, large buffers from its heap: how the tidings command ran
+    // before it linked jemalloc; the trim threshold these figures were first taken
+    // with (one thread, one arena: it matters little here).
     _ = mallopt(M_MMAP_THRESHOLD, 2 << 20)
     _ = mallopt(M_TRIM_THRESHOLD, 4 << 20)
 #endif

@@ -69,11 +69,8 @@ struct SyncCommand: AsyncParsableCommand {
             let due = configured.filter(eligible.contains)
             if !all && due.isEmpty { nextDue = try await installation.store.earliestNextCheck() }
             // Reading the config (Yams builds a node tree of the whole file) and the feed
-            // list leaves megabytes free on this thread's malloc arena, which the worker
-            // threads' arenas never reuse: give them back before the run.
+            // list leaves megabytes free: give them back before the run.
             trimAllocator()
-            let trimming = periodicTrim()
-            defer { trimming.cancel() }
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
             let run = SyncRun(refresher: installation.refresher, concurrency: configuration.fetch.concurrency)
             // Ctrl-C or SIGTERM: start no more feeds, finish those in flight, and say

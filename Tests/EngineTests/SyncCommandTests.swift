@@ -269,4 +269,28 @@ struct SyncCommandTests {
             #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == count)
         }
     }
+
+    @Test("the command allocates with jemalloc, not glibc's allocator, for every library in it")
+    func allocatesWithJemalloc() throws {
+        let feed = rss(items: [("j-1", "A story", "http://site.test/j1", "Sun, 18 Oct 2026 09:00:00 +0000")])
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: feed)])
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-jemalloc-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try Self.writeConfig(in: folder, urls: [server.baseURL + "/feed"])
+
+        // jemalloc prints its statistics at exit when asked; glibc ignores the variable.
+        let run = try ChildProcess.run(
+            TidingsBinary.path, ["sync", "--quiet", "--config", config],
+            environment: ["MALLOC_CONF": "stats_print:true"])
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        #expect(run.stderr.contains("Begin jemalloc statistics"))
+        // Its count of allocations served: the run's Swift code, SQLite and libxml2
+        // allocate through it (were glibc's malloc in charge, jemalloc would have
+        // served next to none).
+        let total = run.stderr.split(separator: "\n").first { $0.hasPrefix("total:") }
+        let served = total.flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { Int($0) } ?? 0
+        #expect(served > 1_000, "\(total ?? "no total line")")
+    }
 }

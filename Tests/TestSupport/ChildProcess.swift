@@ -27,8 +27,11 @@ public struct ChildProcess: Sendable {
     /// Peak resident memory, from wait4.
     public var maxRSSKilobytes: Int
 
-    /// Runs `executable` with `arguments` to completion.
-    public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> ChildProcess {
+    /// Runs `executable` with `arguments` to completion, in this process's environment
+    /// with `environment` added.
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]
+    ) throws -> ChildProcess {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         var inPipe: [Int32] = [0, 0]
@@ -46,8 +49,12 @@ public struct ChildProcess: Sendable {
         for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { _, added in added }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         close(inPipe[0])
         close(outPipe[1])
         close(errPipe[1])
