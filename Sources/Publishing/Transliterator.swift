@@ -12,7 +12,11 @@ import Synchronization
 /// Any-Latin loads the rules of each script it meets (Han-Latin's are large) into
 /// each new instance: slugging a Chinese title that way cost more than the rest of
 /// publishing the entry. An instance is not safe to use from two threads at once,
-/// hence the lock; slugging is short.
+/// hence a lock on each; slugging is short, but the first character of a script
+/// makes its instance load that script's rules (Han-Latin: about 120 ms), and with a
+/// single instance every other thread that needed a slug meanwhile waited, leaving a
+/// core idle at the start of a first sync. There is one instance per core: a thread
+/// takes a free one, and waits only when all are busy.
 final class ASCIITransliterator: Sendable {
     static let shared = ASCIITransliterator()
 
@@ -53,49 +57,80 @@ final class ASCIITransliterator: Sendable {
     }
 
     #if os(Linux)
-        private let handle: Mutex<OpaquePointer?>
+        /// An instance of ICU's transliterator, opened on first use.
+        private enum Instance {
+            case unopened
+            case open(OpaquePointer)
+            /// ICU could not open one: Foundation's transform is used instead.
+            case unavailable
+        }
+
+        /// An instance behind its lock (a `Mutex` cannot be an array's element).
+        private final class Slot: Sendable {
+            let instance = Mutex(Instance.unopened)
+
+            deinit {
+                instance.withLock { if case .open(let pointer) = $0 { swift_utrans_close(pointer) } }
+            }
+        }
+
+        private let slots: [Slot]
 
         private init() {
+            slots = (0..<max(2, ProcessInfo.processInfo.activeProcessorCount)).map { _ in Slot() }
+        }
+
+        private static func open() -> Instance {
             let id = Array(Self.id.utf16)
             var parseError = TidingsUParseError()
             var status: Int32 = 0
             let opened = swift_utrans_openU(id, Int32(id.count), 0, nil, 0, &parseError, &status)
-            handle = Mutex(status > 0 ? nil : opened)
-        }
-
-        deinit {
-            handle.withLock { if let pointer = $0 { swift_utrans_close(pointer) } }
+            guard status <= 0, let opened else { return .unavailable }
+            return .open(opened)
         }
     #endif
 
     /// `text` transliterated, or `nil` when ICU is not available or failed.
     func transliterate(_ text: String) -> String? {
         #if os(Linux)
-            return handle.withLock { pointer -> String? in
-                guard let pointer else { return text.applyingTransform(StringTransform(Self.id), reverse: false) }
-                var buffer = Array(text.utf16)
-                // Romanizing grows the text (one Han character becomes a syllable);
-                // ICU asks for more room with U_BUFFER_OVERFLOW_ERROR (15).
-                var capacity = max(64, buffer.count * 8)
-                for _ in 0..<4 {
-                    let count = buffer.count
-                    var work = buffer + [UInt16](repeating: 0, count: capacity - count)
-                    var length = Int32(count)
-                    var limit = Int32(count)
-                    var status: Int32 = 0
-                    swift_utrans_transUChars(pointer, &work, &length, Int32(capacity), 0, &limit, &status)
-                    if status == 15 {
-                        capacity *= 4
-                        continue
-                    }
-                    guard status <= 0 else { return nil }
-                    buffer = Array(work[..<Int(length)])
-                    return String(decoding: buffer, as: UTF16.self)
+            for slot in slots {
+                if let result = slot.instance.withLockIfAvailable({ Self.transliterate(text, with: &$0) }) {
+                    return result
                 }
-                return nil
             }
+            return slots[0].instance.withLock { Self.transliterate(text, with: &$0) }
         #else
             return text.applyingTransform(StringTransform(Self.id), reverse: false)
         #endif
     }
+
+    #if os(Linux)
+        /// `text` transliterated with `instance`, opening it first if need be.
+        private static func transliterate(_ text: String, with instance: inout Instance) -> String? {
+            if case .unopened = instance { instance = open() }
+            guard case .open(let pointer) = instance else {
+                return text.applyingTransform(StringTransform(id), reverse: false)
+            }
+            var buffer = Array(text.utf16)
+            // Romanizing grows the text (one Han character becomes a syllable);
+            // ICU asks for more room with U_BUFFER_OVERFLOW_ERROR (15).
+            var capacity = max(64, buffer.count * 8)
+            for _ in 0..<4 {
+                let count = buffer.count
+                var work = buffer + [UInt16](repeating: 0, count: capacity - count)
+                var length = Int32(count)
+                var limit = Int32(count)
+                var status: Int32 = 0
+                swift_utrans_transUChars(pointer, &work, &length, Int32(capacity), 0, &limit, &status)
+                if status == 15 {
+                    capacity *= 4
+                    continue
+                }
+                guard status <= 0 else { return nil }
+                buffer = Array(work[..<Int(length)])
+                return String(decoding: buffer, as: UTF16.self)
+            }
+            return nil
+        }
+    #endif
 }

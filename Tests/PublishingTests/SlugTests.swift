@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -151,6 +152,29 @@ struct SlugTests {
     func fallbackTable() {
         let ascii = Slug.fallbackTransliteration("Straße Æsir øl œuvre đ ł þ é")
         #expect(ascii == "Strasse AEsir ol oeuvre d l th e")
+    }
+
+    @Test("Threads transliterating at once get what one thread gets, a new script's rules loading or not")
+    func concurrentTransliteration() {
+        // Each script's first character loads its rules into the instance that meets
+        // it; the instances are shared by every thread.
+        let texts = [
+            "北京欢迎你", "Добро пожаловать", "Καλημέρα κόσμε", "こんにちは世界", "안녕하세요", "مرحبا بالعالم",
+            "שלום עולם", "สวัสดีชาวโลก", "नमस्ते दुनिया", "Crème brûlée à Paris", "上海浦东新区", "東京タワー",
+        ]
+        let results = Mutex([String?](repeating: nil, count: texts.count * 8))
+        DispatchQueue.concurrentPerform(iterations: texts.count * 8) { index in
+            let text = texts[(index * 5) % texts.count]
+            let romanized = ASCIITransliterator.shared.transliterate(text)
+            results.withLock { $0[index] = romanized }
+        }
+        let serial = texts.map { ASCIITransliterator.shared.transliterate($0) }
+        let concurrent = results.withLock { $0 }
+        for index in concurrent.indices {
+            #expect(concurrent[index] == serial[(index * 5) % texts.count], "\(texts[(index * 5) % texts.count])")
+        }
+        #expect(serial[0] == "bei jing huan ying ni")
+        #expect(serial.allSatisfy { $0 != nil })
     }
 }
 
