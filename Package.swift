@@ -101,7 +101,8 @@ let package = Package(
                 "Publishing",
                 "TidingsConfig",
                 "Engine",
-                "CJemalloc",
+                // The allocator on Linux (see checkAllocator); macOS keeps its own.
+                .target(name: "CJemalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
