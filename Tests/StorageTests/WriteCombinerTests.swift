@@ -4,7 +4,7 @@ import Testing
 
 @testable import Storage
 
-@Suite("WriteCombiner: shared transactions, one savepoint per operation")
+@Suite("WriteCombiner: shared transactions, failures rolled back alone")
 struct WriteCombinerTests {
     struct Refused: Error {}
 
@@ -80,6 +80,30 @@ struct WriteCombinerTests {
         // The combiner still works afterwards.
         try await combiner.write { db in try db.execute(sql: "INSERT INTO t (n) VALUES (99999)") }
         #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT n FROM t WHERE n = 99999") } == 99999)
+    }
+
+    @Test func aLoneOperationThatEndsTheTransactionFailsAndStoresNothing() async throws {
+        // One operation at a time: each batch holds one, which runs without a savepoint.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try makePool(directory)
+        let combiner = WriteCombiner(pool: pool)
+        try await combiner.write { try $0.execute(sql: "INSERT INTO t (n) VALUES (1)") }
+        await #expect(throws: DatabaseError.self) {
+            try await combiner.write { db in
+                try db.execute(sql: "INSERT INTO t (n) VALUES (2)")
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        await #expect(throws: Refused.self) {
+            try await combiner.write { db in
+                try db.execute(sql: "INSERT INTO t (n) VALUES (4)")
+                throw Refused()
+            }
+        }
+        try await combiner.write { try $0.execute(sql: "INSERT INTO t (n) VALUES (5)") }
+        let stored = try await pool.read { try Int.fetchSet($0, sql: "SELECT n FROM t") }
+        #expect(stored == [1, 5])
     }
 
     @Test func resultsReachTheirOwnCallers() async throws {
