@@ -39,14 +39,34 @@ struct ElementTag: Hashable, Sendable {
         return .unknown
     }
 
-    /// Lowercase names, by raw value; empty for ``unknown``.
-    static let names: [[UInt8]] = {
+    /// The lowercase name; empty for ``unknown``. The bytes live as long as the process.
+    var name: UnsafeBufferPointer<UInt8> {
+        let table = Self.nameTable
+        let start = Int(table.offsets[Int(rawValue)])
+        return UnsafeBufferPointer(start: table.bytes + start, count: Int(table.offsets[Int(rawValue) + 1]) - start)
+    }
+
+    /// Every name, one after another, and where each starts (by raw value, plus the
+    /// end): plain memory, allocated once and never freed. An array of arrays cost a
+    /// retain and a release of a shared buffer for every end tag the sanitizer wrote,
+    /// atomic writes to one cache line from both cores.
+    private nonisolated(unsafe) static let nameTable: (bytes: UnsafePointer<UInt8>, offsets: UnsafePointer<Int32>) = {
         var names = [[UInt8]](repeating: [], count: count)
         for raw in 0..<Int(GUMBO_TAG_UNKNOWN.rawValue) {
             names[raw] = Array(String(cString: gumbo_normalized_tagname(GumboTag(UInt32(raw)))).utf8)
         }
         names[Int(picture.rawValue)] = Array("picture".utf8)
-        return names
+        let all = names.joined()
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, all.count))
+        _ = UnsafeMutableBufferPointer(start: bytes, count: all.count).initialize(from: all)
+        let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: names.count + 1)
+        var offset: Int32 = 0
+        for (raw, name) in names.enumerated() {
+            offsets[raw] = offset
+            offset += Int32(name.count)
+        }
+        offsets[names.count] = offset
+        return (UnsafePointer(bytes), UnsafePointer(offsets))
     }()
 }
 

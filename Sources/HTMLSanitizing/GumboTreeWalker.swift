@@ -96,7 +96,7 @@ enum GumboTreeWalker {
     ) -> R {
         if element.tag != GUMBO_TAG_UNKNOWN {
             let tag = ElementTag(element.tag)
-            return ElementTag.names[Int(tag.rawValue)].withUnsafeBufferPointer { body(tag, $0) }
+            return body(tag, tag.name)
         }
         var piece = element.original_tag
         gumbo_tag_from_original_text(&piece)

@@ -2,12 +2,21 @@
 /// that U+00A0 stays a raw character (see DESIGN.md) and a carriage return is
 /// written as `&#13;`, since read back raw it would become a line feed.
 enum HTMLEscaping {
-    private static let amp: [UInt8] = Array("&amp;".utf8)
-    private static let lt: [UInt8] = Array("&lt;".utf8)
-    private static let gt: [UInt8] = Array("&gt;".utf8)
-    private static let quot: [UInt8] = Array("&quot;".utf8)
-    private static let cr: [UInt8] = Array("&#13;".utf8)
-    private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
+    // The replacements are static strings and the tables plain memory, not arrays:
+    // reading a global array retains and releases its buffer, an atomic write that
+    // both cores make to the same cache line for every text run they escape.
+    private static let amp: StaticString = "&amp;"
+    private static let lt: StaticString = "&lt;"
+    private static let gt: StaticString = "&gt;"
+    private static let quot: StaticString = "&quot;"
+    private static let cr: StaticString = "&#13;"
+    private static let replacementCharacter: StaticString = "\u{FFFD}"
+    private static let nothing: StaticString = ""
+
+    @inline(__always)
+    private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     /// The length of a character at `index` that the HTML parser would read back as
     /// U+FFFD (a C0 or C1 control other than whitespace, DEL, or a noncharacter
@@ -35,14 +44,16 @@ enum HTMLEscaping {
     /// The bytes `append` must look at: `&`, CR, NUL, the C0 controls and DEL, the lead
     /// bytes of C1 controls (0xC2) and noncharacters (0xEF), and `<` `>` in text or `"`
     /// in attribute values.
-    private static let specialInText = specialBytes(Array("<>".utf8))
-    private static let specialInAttribute = specialBytes([UInt8(ascii: "\"")])
+    private nonisolated(unsafe) static let specialInText = specialBytes(Array("<>".utf8))
+    private nonisolated(unsafe) static let specialInAttribute = specialBytes([UInt8(ascii: "\"")])
 
-    private static func specialBytes(_ extra: [UInt8]) -> [Bool] {
-        var table = [Bool](repeating: false, count: 256)
+    /// A table of 256 flags, allocated once and never freed (nor written after this).
+    private static func specialBytes(_ extra: [UInt8]) -> UnsafePointer<Bool> {
+        let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        table.initialize(repeating: false, count: 256)
         for byte in 0..<32 where byte != 9 && byte != 10 && byte != 12 { table[byte] = true }
         for byte in [UInt8(ascii: "&"), 127, 0xC2, 0xEF] + extra { table[Int(byte)] = true }
-        return table
+        return UnsafePointer(table)
     }
 
     /// Text: `&`, `<`, `>` escaped; NUL (which a parser drops) left out.
@@ -58,7 +69,7 @@ enum HTMLEscaping {
             let index = ByteSearch.firstIndex(of: UInt8(ascii: ">"), in: text, from: runStart)
             if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
             guard index < text.count else { return }
-            out.append(contentsOf: gt)
+            append(gt, to: &out)
             runStart = index + 1
         }
     }
@@ -85,14 +96,14 @@ enum HTMLEscaping {
                 continue
             }
             var length = 1
-            let replacement: [UInt8]
+            let replacement: StaticString
             switch byte {
             case UInt8(ascii: "&"): replacement = amp
             case UInt8(ascii: "<") where !inAttribute: replacement = lt
             case UInt8(ascii: ">") where !inAttribute: replacement = gt
             case UInt8(ascii: "\"") where inAttribute: replacement = quot
             case 13: replacement = cr
-            case 0: replacement = []
+            case 0: replacement = nothing
             default:
                 length = unreadableLength(bytes, at: index)
                 guard length > 0 else {
@@ -102,7 +113,7 @@ enum HTMLEscaping {
                 replacement = replacementCharacter
             }
             if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            out.append(contentsOf: replacement)
+            append(replacement, to: &out)
             index += length
             runStart = index
         }

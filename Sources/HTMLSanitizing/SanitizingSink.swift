@@ -129,7 +129,7 @@ struct SanitizingSink: FragmentSink {
             output.append(contentsOf: names[frame.nameStart..<(frame.nameStart + frame.nameCount)])
             names.removeLast(frame.nameCount)
         } else {
-            output.append(contentsOf: ElementTag.names[Int(frame.tag.rawValue)])
+            output.append(contentsOf: frame.tag.name)
         }
         output.append(UInt8(ascii: ">"))
     }
