@@ -165,7 +165,7 @@ extension String {
 
     /// Whether the text holds U+0000, found with memchr (not StringProtocol.contains,
     /// which goes through NSString, nor a byte-by-byte loop over every body).
-    private var hasNUL: Bool {
+    fileprivate var hasNUL: Bool {
         var copy = self
         return copy.withUTF8 { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
     }
@@ -175,8 +175,18 @@ extension Optional where Wrapped == String {
     var storable: String? { map(\.storable) }
 }
 
+extension Optional where Wrapped == String {
+    fileprivate var hasNUL: Bool { self?.hasNUL ?? false }
+}
+
 extension ProcessedEntry {
     var storable: ProcessedEntry {
+        // The usual case, checked first: nothing to replace, so no field is reassigned
+        // (each reassignment releases one string and retains another).
+        guard
+            key.hasNUL || title.hasNUL || link.hasNUL || canonicalLink.hasNUL || description.hasNUL
+                || image.hasNUL || body.hasNUL || contentHash.hasNUL
+        else { return self }
         var entry = self
         entry.key = key.storable
         entry.title = title.storable

@@ -484,8 +484,11 @@ public final class SQLiteFeedStore: FeedStore {
         listingPending: Bool
     ) async throws -> UpsertResult {
         let state = state?.storable
-        let batch = entries.map(\.storable).lastPerKey { $0.key }.map { entry in
-            IncomingEntry(
+        // One copy of each entry, into its IncomingEntry (a map to storable entries
+        // first made two, and destroyed one).
+        let batch = entries.lastPerKey { $0.key.storable }.map { original in
+            let entry = original.storable
+            return IncomingEntry(
                 entry: entry,
                 authors: JSONColumns.text(entry.authors),
                 categories: JSONColumns.text(entry.categories),
