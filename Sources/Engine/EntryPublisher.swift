@@ -189,7 +189,7 @@ public struct EntryPublisher: Sendable {
                 var attempt = waiting[index].attempt
                 var candidate = waiting[index].candidates.path(attempt: attempt)
                 // A file Tidings did not reserve is never overwritten.
-                while folder.exists(candidate) || requested.contains(candidate) {
+                while folder.mayHoldOthersFile(candidate) || requested.contains(candidate) {
                     attempt += 1
                     guard attempt < Self.maxPathAttempts else {
                         throw EngineError.noFreePath(
@@ -251,7 +251,7 @@ public struct EntryPublisher: Sendable {
     /// file is someone else's. Checked before the path is reserved, so that whatever
     /// is found at a reserved path later is the entry's own, from a run that died.
     private func isFree(_ path: String, for entry: ProcessedEntry, date: Date, source: String) -> Bool {
-        guard folder.exists(path) else { return true }
+        guard folder.mayHoldOthersFile(path) else { return true }
         let page = Self.page(for: entry, date: date, source: source, draft: options.draft)
         return folder.read(path)
             == HugoRenderer.renderBytes(page, dateStyle: options.dateStyle, timeZone: options.timeZone)

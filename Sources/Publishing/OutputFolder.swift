@@ -291,6 +291,18 @@ public struct OutputFolder: Sendable {
         return fstatat(parent.descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0
     }
 
+    /// Whether a file this folder did not write may be at `relativePath`: what
+    /// ``exists(_:)`` says, except in a folder this instance created, where nothing but
+    /// its own writes can be (it was empty when made) and no look is needed. A sync's
+    /// first run writes every entry into folders it creates: one `fstatat` less per file
+    /// (1.4% of its CPU). A file of someone else's that appears after the look (or,
+    /// here, instead of it) is still never replaced: ``create(_:at:durably:)`` refuses
+    /// to overwrite.
+    public func mayHoldOthersFile(_ relativePath: String) -> Bool {
+        if let (folder, _) = try? Self.split(relativePath), checkedFolders.wasCreated(folder) { return false }
+        return exists(relativePath)
+    }
+
     /// The bytes of the regular file at `relativePath`; `nil` when it is missing, not a
     /// regular file, a symbolic link, or the path is unsafe.
     public func read(_ relativePath: String) -> [UInt8]? {
@@ -355,7 +367,11 @@ public struct OutputFolder: Sendable {
     private func openParent(_ folder: String, of relativePath: String, create: Bool) throws -> OpenFolder? {
         if let known = checkedFolders.descriptor(of: folder) { return OpenFolder(descriptor: known, owned: false) }
         let names = try Self.segments(of: relativePath)
-        guard let resolved = try resolveParent(names, of: relativePath, create: create) else { return nil }
+        var made = false
+        guard let resolved = try resolveParent(names, of: relativePath, create: create, made: &made) else {
+            return nil
+        }
+        if made { checkedFolders.noteCreated(folder) }
         let descriptor = open(resolved, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT && !create { return nil }
@@ -366,16 +382,29 @@ public struct OutputFolder: Sendable {
     }
 
     private func resolveParent(_ names: [String], of relativePath: String, create: Bool) throws -> String? {
+        var made = false
+        return try resolveParent(names, of: relativePath, create: create, made: &made)
+    }
+
+    /// The real path of the folder holding `names`' last; `made` tells whether this
+    /// call created that folder (it was empty then).
+    private func resolveParent(_ names: [String], of relativePath: String, create: Bool, made: inout Bool) throws
+        -> String?
+    {
         var current = root
+        made = false
         for name in names.dropLast() {
             let next = current + "/" + name
             var info = stat()
+            made = false
             if lstat(next, &info) != 0 {
                 guard errno == ENOENT else {
                     throw PublishingError.fileSystem("inspect", relativePath, code: errno)
                 }
                 guard create else { return nil }
-                guard mkdir(next, 0o755) == 0 || errno == EEXIST else {
+                if mkdir(next, 0o755) == 0 {
+                    made = true
+                } else if errno != EEXIST {
                     throw PublishingError.fileSystem("create the folder of", relativePath, code: errno)
                 }
                 guard lstat(next, &info) == 0 else {
@@ -521,6 +550,8 @@ private final class CheckedFolders: Sendable {
         var open: [String: Int32] = [:]
         /// Descriptors of folders found removed, closed with the rest at the end.
         var retired: [Int32] = []
+        /// Relative paths of the folders this instance created.
+        var created: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -547,7 +578,20 @@ private final class CheckedFolders: Sendable {
     func forget(_ folder: String) {
         state.withLock { state in
             if let descriptor = state.open.removeValue(forKey: folder) { state.retired.append(descriptor) }
+            state.created.remove(folder)
         }
+    }
+
+    /// Records that this instance created `folder` (and found it empty).
+    func noteCreated(_ folder: String) {
+        state.withLock { state in
+            if state.created.count < CheckedFolders.limit { state.created.insert(folder) }
+        }
+    }
+
+    /// Whether this instance created `folder`.
+    func wasCreated(_ folder: String) -> Bool {
+        state.withLock { $0.created.contains(folder) }
     }
 
     deinit {

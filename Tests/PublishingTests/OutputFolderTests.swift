@@ -29,6 +29,37 @@ struct OutputFolderTests {
             ])
     }
 
+    @Test("Others' files are looked for, except in folders this instance created; never replaced either way")
+    func othersFiles() throws {
+        let temp = try TemporaryFolder()
+        defer { temp.remove() }
+        let root = temp.path + "/out"
+        // A folder that was there before, holding a file of someone else's.
+        try FileManager.default.createDirectory(atPath: root + "/old", withIntermediateDirectories: true)
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: root + "/old/a.md"))
+        let folder = try OutputFolder(directory: root)
+        #expect(folder.mayHoldOthersFile("old/a.md"))
+        #expect(!folder.mayHoldOthersFile("old/b.md"))
+        #expect(!folder.mayHoldOthersFile("new/a.md"))
+        // A folder this instance creates: empty when made, so nothing in it is looked for.
+        #expect(try folder.create(Array("ours".utf8), at: "new/2026/a.md") == .created)
+        #expect(!folder.mayHoldOthersFile("new/2026/b.md"))
+        // Its own file there is not someone else's.
+        #expect(!folder.mayHoldOthersFile("new/2026/a.md"))
+        // A folder made on the way to the file's own is looked in (only the file's folder counts).
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: root + "/new/x.md"))
+        #expect(folder.mayHoldOthersFile("new/x.md"))
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: root + "/new/2026/c.md"))
+        #expect(folder.exists("new/2026/c.md"))
+        // Whatever appears there anyway is still never replaced.
+        #expect(try folder.create(Array("ours".utf8), at: "new/2026/c.md") == .occupied)
+        #expect(FileManager.default.contents(atPath: root + "/new/2026/c.md") == Data("theirs".utf8))
+        // Another instance did not create the folder: it looks.
+        let other = try OutputFolder(directory: root)
+        #expect(other.mayHoldOthersFile("new/2026/c.md"))
+        #expect(other.mayHoldOthersFile("new/2026/a.md"))
+    }
+
     @Test("Writing the same bytes again returns false and leaves the file and its mtime alone")
     func writeIfChanged() throws {
         let temp = try TemporaryFolder()
