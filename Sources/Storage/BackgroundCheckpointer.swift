@@ -13,14 +13,9 @@ import Synchronization
 /// passive checkpoint never blocks the writer or a reader; what it could not copy is
 /// copied by the next one, and the last connection to close copies the rest.
 final class BackgroundCheckpointer: Sendable {
-    /// Frames in the log (pages of 4 KiB, so about 160 MB) that start a checkpoint.
-    ///
-    /// A checkpoint copies each page in the log once however often it was logged, so
-    /// the hot pages (index leaves rewritten by commit after commit) cost one copy per
-    /// checkpoint. On the 1,000-feed first sync, 40,000 instead of 10,000 took 6% fewer
-    /// `pwrite` and 20% fewer `pread` calls (about 1% of the CPU). The log file keeps
-    /// its largest size for reuse: about 180 MB on that sync, nothing on a small one.
-    static let threshold: Int32 = 40_000
+    /// Frames in the log (pages of 4 KiB) that start a checkpoint: what SQLite's
+    /// `wal_autocheckpoint` was set to before.
+    static let threshold: Int32 = 10_000
 
     private let path: String
     private let threshold: Int32
