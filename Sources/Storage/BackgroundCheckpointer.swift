@@ -15,6 +15,11 @@ import Synchronization
 final class BackgroundCheckpointer: Sendable {
     /// Frames in the log (pages of 4 KiB) that start a checkpoint: what SQLite's
     /// `wal_autocheckpoint` was set to before.
+    ///
+    /// 40,000 took 6% fewer `pwrite` and 20% fewer `pread` calls on the 1,000-feed
+    /// first sync (about 1% of its CPU), but a command leaves its log for the next one
+    /// to read back (recovery): 180 MB instead of 50 MB made the all-304 re-sync that
+    /// follows 0.18 → 0.24 s.
     static let threshold: Int32 = 10_000
 
     private let path: String

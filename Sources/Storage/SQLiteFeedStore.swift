@@ -66,9 +66,10 @@ public final class SQLiteFeedStore: FeedStore {
                 // rewritten by transaction after transaction: checkpointing every 10,000
                 // pages (not 1,000) copies such a page into the database once instead of
                 // many times (pwrite calls -10% on the 1,000-feed bench). A larger writer
-                // cache halved the reads too but bought no CPU time that could be
-                // measured, for 12 MB more memory, so the default stays. Checkpoints run
-                // beside the writer, not in its commits (this replaces SQLite's own).
+                // cache halved the reads too but cost more CPU than it saved (each commit
+                // trims the whole cache: pcache1Truncate), so the default stays.
+                // Checkpoints run beside the writer, not in its commits (this replaces
+                // SQLite's own).
                 checkpointer.install(on: db.sqliteConnection)
             }
         }
