@@ -141,20 +141,22 @@ public struct EntryPublisher: Sendable {
         async throws -> [StoredEntry]
     {
         if fresh.isEmpty && known == nil { return try await store.pendingPublications(feedID: feedID) }
-        let byKey = Dictionary(fresh.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        // Positions, not entries: a dictionary of entries copied each one (every string
+        // retained) only for StoredEntry to copy it again.
+        let byKey = Dictionary(fresh.indices.map { (fresh[$0].key, $0) }, uniquingKeysWith: { _, last in last })
         let stubs: [PendingPublication]
         if let known { stubs = known } else { stubs = try await store.pendingPublicationStubs(feedID: feedID) }
         var entries: [StoredEntry] = []
         entries.reserveCapacity(stubs.count)
         var missing: [Int64] = []
         for stub in stubs {
-            guard let entry = byKey[stub.key], entry.contentHash == stub.contentHash else {
+            guard let index = byKey[stub.key], fresh[index].contentHash == stub.contentHash else {
                 missing.append(stub.id)
                 continue
             }
             entries.append(
                 StoredEntry(
-                    id: stub.id, feedID: stub.feedID, entry: entry, firstSeen: stub.date, lastChanged: stub.date,
+                    id: stub.id, feedID: stub.feedID, entry: fresh[index], firstSeen: stub.date, lastChanged: stub.date,
                     date: stub.date, path: stub.path))
         }
         if !missing.isEmpty {

@@ -175,6 +175,9 @@ public struct EntryProcessor: Sendable {
     static func assignUniqueKeys(_ candidates: [Candidate]) -> [Candidate] {
         var groups: [String: [Int]] = [:]
         for (index, candidate) in candidates.enumerated() { groups[candidate.entry.key, default: []].append(index) }
+        // The usual case: every key differs, and the candidates stay as they are (not
+        // copied one by one, every string retained, with the key set again).
+        if groups.count == candidates.count { return candidates }
         var drop = Set<Int>()
         var keys = candidates.map(\.entry.key)
         for indices in groups.values where indices.count > 1 {
