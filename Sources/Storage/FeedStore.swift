@@ -382,6 +382,14 @@ public protocol FeedStore: Sendable {
 
     /// All entries of a feed, newest first (for the API, output feeds and tests).
     func entries(feedID: Int64) async throws -> [StoredEntry]
+
+    /// Ends this process's use of the store, once every call to it has returned: no
+    /// call may follow. For SQLite, what the write-ahead log holds is copied into the
+    /// database file and the log removed (unless another process has the file open),
+    /// so that the file alone holds everything (a backup that copies only it misses
+    /// nothing) and the next process has no log to read back first. A process that
+    /// ends without it loses nothing either.
+    func close() async throws
 }
 
 extension FeedStore {

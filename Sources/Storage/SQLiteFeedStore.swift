@@ -22,6 +22,8 @@ public final class SQLiteFeedStore: FeedStore {
     private let pool: DatabasePool
     /// Every write goes through it: operations that queue up share a transaction.
     private let writer: WriteCombiner
+    /// Copies the log into the database beside the writer.
+    private let checkpointer: BackgroundCheckpointer
 
     /// Turns off SQLite's memory statistics for the process: they take one process-wide
     /// mutex around every allocation and free SQLite makes, which Debian's SQLite (built
@@ -44,6 +46,7 @@ public final class SQLiteFeedStore: FeedStore {
         // Held by the connection setup below, which the pool keeps as long as its
         // connections.
         let checkpointer = BackgroundCheckpointer(path: path)
+        self.checkpointer = checkpointer
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -155,6 +158,20 @@ public final class SQLiteFeedStore: FeedStore {
     private static func unconfirmedRange(from: Int64?, through: Int64?) -> ClosedRange<Int64>? {
         guard let from, let through, from <= through else { return nil }
         return from...through
+    }
+
+    public func close() async throws {
+        // A checkpoint started by the last commits finishes first. SQLite's own copy
+        // when the last connection closes does not happen here (the last to close is
+        // a reader, which may not write), so the writer copies the whole log and
+        // empties it.
+        checkpointer.waitUntilIdle()
+        do {
+            try await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try pool.close()
+        } catch {
+            throw StorageError.wrapping(error, path: path, operation: "close the database")
+        }
     }
 
     /// The ids of the entries whose content is stored (for tests).

@@ -91,6 +91,7 @@ struct FeedsCommand: AsyncParsableCommand {
             if FileManager.default.fileExists(atPath: database) {
                 let store = try Installation.openStore(config.database, flags: configFlags)
                 for record in try await store.feeds() { states[record.subscription.url] = record.state }
+                try await store.close()
             }
             for feed in config.feeds {
                 var columns = [feed.url, feed.category ?? "-"]

@@ -98,9 +98,16 @@ struct SyncCommand: AsyncParsableCommand {
         } catch {
             printError("tidings: error: \(error)")
             try? await installation.fetcher.shutdown()
+            try? await installation.store.close()
             throw ExitCode(1)
         }
         try? await installation.fetcher.shutdown()
+        do {
+            try await installation.store.close()
+        } catch {
+            // Nothing is lost: the next process reads the log back.
+            printError("tidings: warning: \(error)")
+        }
 
         for error in summary.runErrors {
             printError("tidings: error: \(error.redactingURLPasswords)")

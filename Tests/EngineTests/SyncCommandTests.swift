@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import TestSupport
 import Testing
 
@@ -268,6 +269,40 @@ struct SyncCommandTests {
             #expect(rest.status == 0, "\(rest.stderr)")
             #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == count)
         }
+    }
+
+    @Test("after a sync the database file alone holds everything: its log is copied in and emptied")
+    func leavesACompleteDatabaseFile() async throws {
+        let feed = rss(items: [
+            ("c-1", "One", "http://site.test/c1", "Sun, 18 Oct 2026 09:00:00 +0000"),
+            ("c-2", "Two", "http://site.test/c2", "Sun, 18 Oct 2026 10:00:00 +0000"),
+            ("c-3", "Three", "http://site.test/c3", "Sun, 18 Oct 2026 11:00:00 +0000"),
+        ])
+        let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: feed)])
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-close-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try Self.writeConfig(in: folder, urls: [server.baseURL + "/feed"])
+        let run = try ChildProcess.run(TidingsBinary.path, ["sync", "--quiet", "--config", config])
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
+        #expect(!run.stderr.contains("warning"), "\(run.stderr.suffix(2000))")
+
+        let log = folder.appendingPathComponent("tidings.sqlite-wal").path
+        let logSize = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
+        #expect(logSize == 0)
+        // What a backup that copies only the database file gets.
+        let copy = folder.appendingPathComponent("backup")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: folder.appendingPathComponent("tidings.sqlite").path,
+            toPath: copy.appendingPathComponent("tidings.sqlite").path)
+        let store = try SQLiteFeedStore(path: copy.appendingPathComponent("tidings.sqlite").path)
+        let feeds = try await store.feeds()
+        #expect(feeds.count == 1)
+        let entries = try await store.entries(feedID: try #require(feeds.first).id)
+        #expect(Set(entries.map(\.entry.title)) == ["One", "Two", "Three"])
+        try await store.close()
     }
 
     @Test("the command allocates with jemalloc, not glibc's allocator, for every library in it")
