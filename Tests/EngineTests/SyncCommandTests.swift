@@ -17,8 +17,7 @@ struct SyncCommandTests {
             "/good": .init(body: good), "/broken": .init(body: Array(broken)), "/gone": .init(status: 410),
         ])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-sync-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("sync")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try Self.writeConfig(
             in: folder, urls: ["good", "missing", "broken", "gone"].map { server.baseURL + "/" + $0 })
@@ -63,8 +62,7 @@ struct SyncCommandTests {
     func passwordsStayOutOfTheOutput() throws {
         let server = try LoopbackHTTPServer(routes: ["/private": .init(status: 401)])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-private-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("private")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = server.baseURL.replacingOccurrences(of: "://", with: "://alice:s3cret@") + "/private"
         let shown = server.baseURL.replacingOccurrences(of: "://", with: "://alice:***@") + "/private"
@@ -85,8 +83,7 @@ struct SyncCommandTests {
         let feed = Array("<rss version=\"2.0\"><channel><title>Desk</title>\(items)</channel></rss>".utf8)
         let server = try LoopbackHTTPServer(routes: ["/rss": .init(body: feed), "/moved.xml": .init(body: feed)])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-moved-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("moved")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("tidings.yml").path
         func sync(_ feed: String) throws -> (stdout: String, stderr: String) {
@@ -127,8 +124,7 @@ struct SyncCommandTests {
 
     @Test("a config whose every URL is respelled continues every feed, and says so for the first 20")
     func manyEditedURLs() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-respelled-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("respelled")
         defer { try? FileManager.default.removeItem(at: folder) }
         // Nothing listens on port 9: each feed fails at once, and is stored all the same.
         let urls = (0..<30).map { "http://127.0.0.1:9/feed/\($0)" }
@@ -155,8 +151,7 @@ struct SyncCommandTests {
     static func withSlowFeeds(
         _ count: Int, _ body: (_ folder: URL, _ server: LoopbackHTTPServer, _ config: String) throws -> Void
     ) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-slow-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("slow")
         defer { try? FileManager.default.removeItem(at: folder) }
         let (server, config) = try slowFeeds(count, in: folder)
         defer { server.stop() }
@@ -180,6 +175,13 @@ struct SyncCommandTests {
 
     /// Writes `NAME.yml` in `folder` for a run over `urls`, its database `NAME.sqlite`
     /// beside it and its output in `out` (`NAME` for another name); returns its path.
+    /// A new empty folder under the system's temporary folder; the caller removes it.
+    static func makeFolder(_ name: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-\(name)-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     static func writeConfig(in folder: URL, named name: String = "tidings", fetch: String? = nil, urls: [String])
         throws -> String
     {
@@ -280,8 +282,7 @@ struct SyncCommandTests {
         ])
         let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: feed)])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-close-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("close")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try Self.writeConfig(in: folder, urls: [server.baseURL + "/feed"])
         let run = try ChildProcess.run(TidingsBinary.path, ["sync", "--quiet", "--config", config])
@@ -310,8 +311,7 @@ struct SyncCommandTests {
         let feed = rss(items: [("j-1", "A story", "http://site.test/j1", "Sun, 18 Oct 2026 09:00:00 +0000")])
         let server = try LoopbackHTTPServer(routes: ["/feed": .init(body: feed)])
         defer { server.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-jemalloc-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.makeFolder("jemalloc")
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try Self.writeConfig(in: folder, urls: [server.baseURL + "/feed"])
 
