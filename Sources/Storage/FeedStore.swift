@@ -385,10 +385,10 @@ public protocol FeedStore: Sendable {
 
     /// Ends this process's use of the store, once every call to it has returned: no
     /// call may follow. For SQLite, what the write-ahead log holds is copied into the
-    /// database file and the log removed (unless another process has the file open),
-    /// so that the file alone holds everything (a backup that copies only it misses
-    /// nothing) and the next process has no log to read back first. A process that
-    /// ends without it loses nothing either.
+    /// database file and the log emptied (unless another process is reading or writing
+    /// the file then), so that the file alone holds everything (a backup that copies
+    /// only it misses nothing) and the next process has no log to read back first. A
+    /// process that ends without it loses nothing either.
     func close() async throws
 }
 

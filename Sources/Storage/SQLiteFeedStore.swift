@@ -167,7 +167,14 @@ public final class SQLiteFeedStore: FeedStore {
         // empties it.
         checkpointer.waitUntilIdle()
         do {
-            try await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            do {
+                _ = try await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            } catch let error as DatabaseError
+                where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            {
+                // Another process is reading (or writing): the log stays for it, or for
+                // the next process, to copy. Nothing is lost.
+            }
             try pool.close()
         } catch {
             throw StorageError.wrapping(error, path: path, operation: "close the database")
