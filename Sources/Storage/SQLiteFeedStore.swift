@@ -43,8 +43,8 @@ public final class SQLiteFeedStore: FeedStore {
     /// migrated, or it was migrated by a newer version of Tidings.
     public init(path: String) throws {
         self.path = path
-        // Held by the connection setup below, which the pool keeps as long as its
-        // connections.
+        // Held by the store, for close(), and by the connection setup below, which the
+        // pool keeps as long as its connections.
         let checkpointer = BackgroundCheckpointer(path: path)
         self.checkpointer = checkpointer
         var configuration = Configuration()

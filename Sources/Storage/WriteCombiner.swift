@@ -95,12 +95,7 @@ final class WriteCombiner: Sendable {
     /// Runs a lone operation in a transaction of its own.
     private func runAlone(_ operation: Operation) -> Result<any Sendable, any Error> {
         do {
-            return .success(
-                try pool.write { db in
-                    let value = try operation.run(db)
-                    guard db.isInsideTransaction else { throw TransactionEnded() }
-                    return value
-                })
+            return .success(try pool.write { db in try Self.runWithoutSavepoint(operation, db) })
         } catch is TransactionEnded {
             return .failure(Self.transactionRolledBack)
         } catch {
@@ -112,13 +107,15 @@ final class WriteCombiner: Sendable {
     /// it has committed, or nil (and nothing stored) when an operation threw, ended the
     /// transaction, or the commit failed.
     private func runTogether(_ batch: [Operation]) -> [any Sendable]? {
-        try? pool.write { db in
-            try batch.map { operation in
-                let value = try operation.run(db)
-                guard db.isInsideTransaction else { throw TransactionEnded() }
-                return value
-            }
-        }
+        try? pool.write { db in try batch.map { operation in try Self.runWithoutSavepoint(operation, db) } }
+    }
+
+    /// Runs `operation` in the open transaction; throws `TransactionEnded` when the
+    /// operation ended it.
+    private static func runWithoutSavepoint(_ operation: Operation, _ db: Database) throws -> any Sendable {
+        let value = try operation.run(db)
+        guard db.isInsideTransaction else { throw TransactionEnded() }
+        return value
     }
 
     /// Runs the batch in one transaction, each operation in its own savepoint.
