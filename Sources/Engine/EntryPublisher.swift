@@ -70,13 +70,18 @@ public struct EntryPublisher: Sendable {
         if pending.isEmpty { return Result() }
         var result = Result()
         var published: [(entryID: Int64, contentHash: String)] = []
+        var recordedWritten: [Int64] = []
         func count(_ creation: OutputFolder.Creation, of stored: StoredEntry, recorded: Bool = false) -> Bool {
             switch creation {
             case .created: result.filesWritten += 1
             case .identical: result.unchanged += 1
             case .occupied: return false
             }
-            if !recorded { published.append((entryID: stored.id, contentHash: stored.entry.contentHash)) }
+            if recorded {
+                recordedWritten.append(stored.id)
+            } else {
+                published.append((entryID: stored.id, contentHash: stored.entry.contentHash))
+            }
             return true
         }
         // In pending order: entries with no path, and those whose new path was taken.
@@ -131,8 +136,28 @@ public struct EntryPublisher: Sendable {
         var through: [Int64: Int64] = [:]
         for stored in pending { through[stored.feedID] = max(through[stored.feedID] ?? stored.id, stored.id) }
         let confirmations = through.sorted { $0.key < $1.key }.map { (feedID: $0.key, through: $0.value) }
-        try await store.markPublished(published, confirming: confirmations)
+        // Another worker's retention may have retired some of these entries while their
+        // files were being written: those files are nobody's now.
+        let retired = try await store.markPublished(published, confirming: confirmations, written: recordedWritten)
+        if !retired.isEmpty { try await removeFiles(of: retired) }
         return result
+    }
+
+    /// Removes the files retired entries may still have: entries retired by another
+    /// worker while this one wrote their files, or whose files a run was removing when
+    /// it died (see ``FeedStore/retiredFiles()``). Only for the feeds in `feeds` (those
+    /// this configuration publishes into this folder). Returns how many were listed.
+    @discardableResult
+    public func removeRetiredFiles(feeds: Set<Int64>) async throws -> Int {
+        let files = try await store.retiredFiles().filter { feeds.contains($0.feedID) }
+        if !files.isEmpty { try await removeFiles(of: files) }
+        return files.count
+    }
+
+    /// Removes the files of retired entries, then records that they are gone.
+    private func removeFiles(of retired: [RetiredFile]) async throws {
+        for file in retired { try folder.remove(file.path) }
+        try await store.forgetRetiredFiles(entryIDs: retired.map(\.entryID))
     }
 
     /// The pending entries, taking the content of those just stored from `fresh`
@@ -295,30 +320,35 @@ public struct EntryPublisher: Sendable {
     /// remove as soon as they were published: a first fetch listing more entries, or
     /// older ones, than the limits keep. One whose path holds a file already (a run
     /// died after writing it, or the file is someone else's) is left to be published
-    /// and removed as usual. Returns the ids retired.
+    /// and removed as usual. So is one another worker published meanwhile (the store
+    /// retires only entries still pending). Returns the ids retired.
     public func retireUnpublishedBeyondRetention(of feed: FeedRecord, now: Date) async throws -> Set<Int64> {
         guard options.maxAge != nil || options.maxItemsPerFeed != nil else { return [] }
         let beyond = try await store.pendingBeyondRetention(
             feedID: feed.id, maxAge: options.maxAge, maxItems: options.maxItemsPerFeed, now: now)
         let unwritten = beyond.filter { stub in stub.path.map { !folder.exists($0) } ?? true }.map(\.id)
-        try await store.retire(entryIDs: unwritten)
-        return Set(unwritten)
+        return try await store.retirePending(entryIDs: unwritten)
     }
 
     /// Removes the files of entries outside the retention limits and retires them.
     /// Returns how many files were removed.
+    ///
+    /// The entries are retired first, each recorded as perhaps still having a file,
+    /// then the files go, then the store is told so. A worker writing one of these
+    /// files meanwhile finds its entry retired when it records the file, and removes
+    /// it; a run that dies before the files are gone leaves them to the next run's
+    /// ``removeRetiredFiles(feeds:)``.
     public func applyRetention(to feed: FeedRecord, now: Date) async throws -> Int {
         guard options.maxAge != nil || options.maxItemsPerFeed != nil else { return 0 }
-        var removed = 0
         let candidates = try await store.retentionCandidates(
             feedID: feed.id, maxAge: options.maxAge, maxItems: options.maxItemsPerFeed, now: now)
-        for stored in candidates {
-            guard let path = stored.path else { continue }
-            try folder.remove(path)
-            try await store.retire(entryID: stored.id)
-            removed += 1
+        let files = candidates.compactMap { stored in
+            stored.path.map { RetiredFile(entryID: stored.id, feedID: stored.feedID, path: $0) }
         }
-        return removed
+        if files.isEmpty { return 0 }
+        try await store.retireBeforeRemoving(entryIDs: files.map(\.entryID))
+        try await removeFiles(of: files)
+        return files.count
     }
 
     /// `{id}` in path templates: a short digest of the feed URL and entry key, the same

@@ -171,10 +171,12 @@ public struct SyncRun: Sendable {
         return summary
     }
 
-    /// The recovery pass: writes the files of entries an interrupted run left
-    /// pending, for the feeds in `feeds`. Returns the number of files written.
+    /// The recovery pass: removes the files retired entries may still have, then
+    /// writes the files of entries an interrupted run left pending, for the feeds in
+    /// `feeds`. Returns the number of files written.
     private func recover(feeds: Set<Int64>) async throws -> Int {
         let store = refresher.store
+        try await refresher.publisher.removeRetiredFiles(feeds: feeds)
         let stubs = try await store.pendingPublicationStubs(feedID: nil).filter { feeds.contains($0.feedID) }
         if stubs.isEmpty { return 0 }
         var owners: [Int64] = []

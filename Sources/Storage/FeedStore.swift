@@ -140,6 +140,25 @@ public struct StoredEntry: Sendable, Hashable {
     }
 }
 
+/// A retired entry that may still have a file in the output folder: one another
+/// worker's retention retired while its file was being written, or one whose file a
+/// run was removing when it died. The file goes, and the store is told so.
+public struct RetiredFile: Sendable, Hashable {
+    /// The entry.
+    public var entryID: Int64
+    /// Its feed.
+    public var feedID: Int64
+    /// The file's path, relative to the output folder.
+    public var path: String
+
+    /// Creates a record.
+    public init(entryID: Int64, feedID: Int64, path: String) {
+        self.entryID = entryID
+        self.feedID = feedID
+        self.path = path
+    }
+}
+
 /// A pending entry's bookkeeping, without its content.
 public struct PendingPublication: Sendable, Hashable {
     /// The store's identifier.
@@ -262,7 +281,7 @@ public struct FeedContinuation: Sendable, Hashable {
 /// after the file is written, with one exception that a crash cannot lose either: a
 /// new entry stored holding its path is recorded as published in the upsert itself,
 /// and its feed as holding unconfirmed publications; such entries count as pending
-/// until ``markPublished(_:confirming:)`` confirms them, after their files are on
+/// until ``markPublished(_:confirming:written:)`` confirms them, after their files are on
 /// disk. (This spares a second write of every new entry's row and indexes.) Two
 /// workers may refresh one feed at once (overlapping runs): each confirms only the
 /// entries it listed, so one's confirmation never covers the other's unwritten files.
@@ -309,7 +328,7 @@ public protocol FeedStore: Sendable {
     /// then reserves one). The result lists the entries that got theirs
     /// (``UpsertResult/reserved``). Each of those is recorded as published with its
     /// content hash at once, unconfirmed: it stays pending until
-    /// ``markPublished(_:confirming:)`` confirms it.
+    /// ``markPublished(_:confirming:written:)`` confirms it.
     ///
     /// `state`, when given, replaces the feed's fetch state in the same transaction
     /// (as ``updateState(feedID:_:)`` would), so new validators are never stored
@@ -354,9 +373,20 @@ public protocol FeedStore: Sendable {
     /// `confirmations` up to its entry id `through`: the caller listed the feed's
     /// pending entries, up to that id, and their files are on disk. Entries stored
     /// since (by another worker) stay unconfirmed.
+    ///
+    /// `written` names the other entries whose files the caller wrote or found in
+    /// place (those the store recorded as published when it stored them). Returned:
+    /// the entries among those and `versions` that another worker retired while the
+    /// files were being written (its retention removed their files, or decided never
+    /// to write them), so that the file just written is nobody's. Each is recorded as
+    /// retired with a file (see ``retiredFiles()``): the caller removes the files, then
+    /// calls ``forgetRetiredFiles(entryIDs:)``.
+    @discardableResult
     func markPublished(
-        _ versions: [(entryID: Int64, contentHash: String)], confirming confirmations: [(feedID: Int64, through: Int64)]
-    ) async throws
+        _ versions: [(entryID: Int64, contentHash: String)],
+        confirming confirmations: [(feedID: Int64, through: Int64)],
+        written: [Int64]
+    ) async throws -> [RetiredFile]
 
     /// Published, non-retired entries of a feed that fall outside retention: older
     /// than `maxAge` (by `date`) or beyond the newest `maxItems`.
@@ -371,13 +401,33 @@ public protocol FeedStore: Sendable {
     func pendingBeyondRetention(feedID: Int64, maxAge: TimeInterval?, maxItems: Int?, now: Date) async throws
         -> [PendingPublication]
 
-    /// ``retire(entryID:)`` for each of `entryIDs`, in one transaction; unknown ids are
-    /// left out.
-    func retire(entryIDs: [Int64]) async throws
+    /// Retires, in one transaction, those of `entryIDs` that are still pending (never
+    /// published, changed since, or unconfirmed), as ``retire(entryID:)`` does, and
+    /// returns their ids. Retention uses it for entries it decided never to write: one
+    /// that another worker published meanwhile is left out (and unknown or retired ids
+    /// are), so that its file is removed by retention later, not left behind.
+    func retirePending(entryIDs: [Int64]) async throws -> Set<Int64>
+
+    /// Retires, in one transaction, entries whose files the caller is about to remove,
+    /// recording that each may still have a file: until
+    /// ``forgetRetiredFiles(entryIDs:)`` they are listed by ``retiredFiles()``, so a run
+    /// that dies between the two steps leaves no file behind for good. Unknown or
+    /// retired ids are left out.
+    func retireBeforeRemoving(entryIDs: [Int64]) async throws
+
+    /// The retired entries that may still have a file (see
+    /// ``retireBeforeRemoving(entryIDs:)`` and
+    /// ``markPublished(_:confirming:written:)``), by entry id.
+    func retiredFiles() async throws -> [RetiredFile]
+
+    /// Records, in one transaction, that the files of these retired entries are gone.
+    func forgetRetiredFiles(entryIDs: [Int64]) async throws
 
     /// Marks an entry retired after its file was removed, and drops its content (title,
     /// description, body, lists): retention bounds the store as it bounds the output
-    /// folder. The entry stays known by its key, and listed with empty content.
+    /// folder. The entry stays known by its key, and listed with empty content. Its
+    /// path stays reserved: no other entry is published at an address that served
+    /// this one (a permalink is never reused for another story).
     func retire(entryID: Int64) async throws
 
     /// All entries of a feed, newest first (for the API, output feeds and tests).
@@ -419,14 +469,26 @@ extension FeedStore {
         try await reservePaths([(entryID: entryID, path: path)]).contains(entryID)
     }
 
-    /// Records, in one transaction, that each entry's file now holds the version with
-    /// `contentHash`, confirming no feed's publications.
-    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws {
-        try await markPublished(versions, confirming: [])
+    /// ``markPublished(_:confirming:written:)`` with no other entries written.
+    @discardableResult
+    public func markPublished(
+        _ versions: [(entryID: Int64, contentHash: String)], confirming confirmations: [(feedID: Int64, through: Int64)]
+    ) async throws -> [RetiredFile] {
+        try await markPublished(versions, confirming: confirmations, written: [])
     }
 
-    /// Records that one entry's file now holds the version with `contentHash`.
-    public func markPublished(entryID: Int64, contentHash: String) async throws {
-        try await markPublished([(entryID: entryID, contentHash: contentHash)], confirming: [])
+    /// Records, in one transaction, that each entry's file now holds the version with
+    /// `contentHash`, confirming no feed's publications (see
+    /// ``markPublished(_:confirming:written:)``).
+    @discardableResult
+    public func markPublished(_ versions: [(entryID: Int64, contentHash: String)]) async throws -> [RetiredFile] {
+        try await markPublished(versions, confirming: [], written: [])
+    }
+
+    /// Records that one entry's file now holds the version with `contentHash` (see
+    /// ``markPublished(_:confirming:written:)``).
+    @discardableResult
+    public func markPublished(entryID: Int64, contentHash: String) async throws -> [RetiredFile] {
+        try await markPublished([(entryID: entryID, contentHash: contentHash)], confirming: [], written: [])
     }
 }

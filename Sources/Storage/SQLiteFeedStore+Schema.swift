@@ -136,6 +136,16 @@ extension SQLiteFeedStore {
             DELETE FROM entry_contents WHERE entry_id IN (SELECT id FROM entries WHERE retired);
             """
         ),
+        (
+            // A retired entry's `published_hash` now says whether its file may still be
+            // there (see `FeedStore.retiredFiles`). Those retired before were retired
+            // once their files were gone.
+            "v6 files of retired entries",
+            """
+            UPDATE entries SET published_hash = NULL WHERE retired;
+            CREATE INDEX entries_retired_files ON entries (id) WHERE retired AND published_hash IS NOT NULL;
+            """
+        ),
     ]
 
     /// The migration identifiers in order (for tests and `tidings` diagnostics).

@@ -943,12 +943,15 @@ public final class SQLiteFeedStore: FeedStore {
     /// and confirms each feed's unconfirmed publications up to `through`: the mark
     /// goes, or, when another worker stored entries past `through` since, starts after
     /// it.
+    @discardableResult
     public func markPublished(
-        _ versions: [(entryID: Int64, contentHash: String)], confirming confirmations: [(feedID: Int64, through: Int64)]
-    ) async throws {
-        if versions.isEmpty && confirmations.isEmpty { return }
+        _ versions: [(entryID: Int64, contentHash: String)],
+        confirming confirmations: [(feedID: Int64, through: Int64)],
+        written: [Int64]
+    ) async throws -> [RetiredFile] {
+        if versions.isEmpty && confirmations.isEmpty && written.isEmpty { return [] }
         let versions = versions.map { (entryID: $0.entryID, contentHash: $0.contentHash.storable) }
-        try await write("record the publication of \(versions.count) entries") { [self] db in
+        return try await write("record the publication of \(versions.count + written.count) entries") { [self] db in
             for (feedID, through) in confirmations {
                 guard let range = try Self.unconfirmedRange(db, feedID: feedID) else { continue }
                 let start = max(range.lowerBound, through + 1)
@@ -967,7 +970,48 @@ public final class SQLiteFeedStore: FeedStore {
                     throw StorageError.unknownEntry(path: path, id: entryID)
                 }
             }
+            return try Self.retiredMeanwhile(db, among: versions.map(\.entryID) + written)
         }
+    }
+
+    /// Those of `ids` that are retired, holding a path, recorded as retired with a
+    /// file. The ids are read in runs of nearby ids (`BETWEEN`), not one lookup each:
+    /// a feed's new entries have consecutive ids, so a first fetch reads one short
+    /// range of rows per feed.
+    private static func retiredMeanwhile(_ db: Database, among ids: [Int64]) throws -> [RetiredFile] {
+        let sorted = Array(Set(ids)).sorted()
+        guard let first = sorted.first else { return [] }
+        var ranges: [ClosedRange<Int64>] = []
+        var range = first...first
+        for id in sorted.dropFirst() {
+            if id - range.upperBound > 64 {
+                ranges.append(range)
+                range = id...id
+            } else {
+                range = range.lowerBound...id
+            }
+        }
+        ranges.append(range)
+        let wanted = Set(sorted)
+        var found: [RetiredFile] = []
+        let select = try db.cachedStatement(
+            sql: "SELECT id, feed_id, path FROM entries WHERE id BETWEEN ? AND ? AND retired AND path IS NOT NULL")
+        for range in ranges {
+            for row in try Row.fetchAll(select, arguments: [range.lowerBound, range.upperBound]) {
+                let id: Int64 = row["id"]
+                if wanted.contains(id) {
+                    found.append(RetiredFile(entryID: id, feedID: row["feed_id"], path: row["path"]))
+                }
+            }
+        }
+        if found.isEmpty { return [] }
+        // A mark that the file may be there: kept until the caller has removed it.
+        _ = try byID(found.map(\.entryID)) { _, condition, arguments in
+            try db.execute(
+                sql: "UPDATE entries SET published_hash = content_hash WHERE \(condition)", arguments: arguments)
+            return [Int]()
+        }
+        return found
     }
 
     /// Entries of a feed holding a path and not retired that fall outside retention:
@@ -1035,15 +1079,68 @@ public final class SQLiteFeedStore: FeedStore {
         }
     }
 
-    public func retire(entryIDs: [Int64]) async throws {
+    public func retirePending(entryIDs: [Int64]) async throws -> Set<Int64> {
+        if entryIDs.isEmpty { return [] }
+        return try await write("retire \(entryIDs.count) entries") { db in
+            let retired = try Self.byID(entryIDs) { _, condition, arguments -> [Int64] in
+                // Pending by its own columns, or covered by its feed's unconfirmed mark.
+                let ids = try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM entries WHERE \(condition) AND NOT retired
+                            AND (published_hash IS NULL OR published_hash <> content_hash OR EXISTS (
+                                SELECT 1 FROM feeds WHERE feeds.id = entries.feed_id
+                                    AND entries.id BETWEEN feeds.unconfirmed_from AND feeds.unconfirmed_through))
+                        """, arguments: arguments)
+                try Self.retire(db, ids, keepingFileMark: false)
+                return ids
+            }
+            return Set(retired)
+        }
+    }
+
+    public func retireBeforeRemoving(entryIDs: [Int64]) async throws {
         if entryIDs.isEmpty { return }
         try await write("retire \(entryIDs.count) entries") { db in
+            try Self.retire(db, entryIDs, keepingFileMark: true)
+        }
+    }
+
+    /// Retires entries (those of `ids` not retired yet) and drops their content. With
+    /// `keepingFileMark`, each is recorded as perhaps still having a file
+    /// (`published_hash` set: see ``retiredFiles()``); without, as having none.
+    private static func retire(_ db: Database, _ ids: [Int64], keepingFileMark: Bool) throws {
+        let mark = keepingFileMark ? "COALESCE(published_hash, content_hash)" : "NULL"
+        _ = try byID(ids) { _, condition, arguments in
+            try db.execute(
+                sql: "UPDATE entries SET retired = ?, published_hash = \(mark) WHERE \(condition) AND NOT retired",
+                arguments: [true] + arguments)
+            // `condition` is `id IN (…)`: the same list names the content rows.
+            let contents = "entry_" + condition
+            try db.execute(sql: "DELETE FROM entry_contents WHERE \(contents)", arguments: arguments)
+            return [Int]()
+        }
+    }
+
+    public func retiredFiles() async throws -> [RetiredFile] {
+        try await read("list the files of retired entries") { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, feed_id, path FROM entries
+                        WHERE retired AND published_hash IS NOT NULL AND path IS NOT NULL ORDER BY id
+                        """)
+            ).map { RetiredFile(entryID: $0["id"], feedID: $0["feed_id"], path: $0["path"]) }
+        }
+    }
+
+    public func forgetRetiredFiles(entryIDs: [Int64]) async throws {
+        if entryIDs.isEmpty { return }
+        try await write("record that \(entryIDs.count) files of retired entries are gone") { db in
             _ = try Self.byID(entryIDs) { _, condition, arguments in
                 try db.execute(
-                    sql: "UPDATE entries SET retired = ? WHERE \(condition)", arguments: [true] + arguments)
-                // `condition` is `id IN (…)`: the same list names the content rows.
-                let contents = "entry_" + condition
-                try db.execute(sql: "DELETE FROM entry_contents WHERE \(contents)", arguments: arguments)
+                    sql: "UPDATE entries SET published_hash = NULL WHERE \(condition) AND retired", arguments: arguments
+                )
                 return [Int]()
             }
         }
@@ -1052,9 +1149,8 @@ public final class SQLiteFeedStore: FeedStore {
     /// Marks an entry retired after its file was removed.
     public func retire(entryID: Int64) async throws {
         try await write("retire entry \(entryID)") { [self] db in
-            try db.cachedStatement(sql: "UPDATE entries SET retired = ? WHERE id = ?").execute(arguments: [
-                true, entryID,
-            ])
+            try db.cachedStatement(sql: "UPDATE entries SET retired = ?, published_hash = NULL WHERE id = ?").execute(
+                arguments: [true, entryID])
             if db.changesCount == 0 {
                 throw StorageError.unknownEntry(path: path, id: entryID)
             }

@@ -1,8 +1,10 @@
 import Engine
 import FeedParsing
 import Foundation
+import Logging
 import Processing
 import Publishing
+import Storage
 import TestSupport
 import TidingsModel
 import Testing
@@ -160,6 +162,94 @@ struct RetentionAndFilterTests {
         #expect(try await harness.store.pendingPublications(feedID: nil).isEmpty)
         let again = try await publisher.publishPending(feeds: [feed], feedID: nil)
         #expect(again.filesWritten == 0 && again.unchanged == 0)
+        await harness.cleanUp()
+    }
+
+    /// A first fetch of three entries stored as a run stores it (paths reserved,
+    /// recorded as published, unconfirmed), and the pending stubs that run listed.
+    private static func storedFirstFetch(_ harness: Harness, url: String) async throws -> (
+        feed: FeedRecord, stubs: [PendingPublication], reserved: Set<Int64>
+    ) {
+        let feed = try #require(try await harness.configure([.init(url: url)]).first)
+        let processed = EntryProcessor().process(
+            try FeedParser.parse(Self.threeItems).feed, feedURL: url, filters: .none, fetchedAt: harness.clock.now)
+        let proposals = harness.refresher.publisher.proposedPaths(
+            for: processed.entries, of: feed, at: harness.clock.now)
+        let stored = try await harness.store.upsert(
+            entries: processed.entries, feedID: feed.id, at: harness.clock.now, proposedPaths: proposals, state: nil,
+            listingPending: true)
+        return (feed, try #require(stored.pending), stored.reserved)
+    }
+
+    @Test("overlapping runs: a file written for an entry another run's retention retired meanwhile is removed")
+    func fileOfAnEntryRetiredMeanwhile() async throws {
+        let harness = try Harness()
+        let url = "http://127.0.0.1:9/feed"
+        // Run B listed the three entries as pending, then run A (keeping one item per
+        // feed) retired the two older ones unwritten, before B wrote any file.
+        let (feed, stubs, reserved) = try await Self.storedFirstFetch(harness, url: url)
+        #expect(stubs.count == 3 && reserved.count == 3)
+        var options = OutputOptions(maxItemsPerFeed: 1)
+        options.directory = harness.output
+        let retention = try EntryPublisher(store: harness.store, options: options)
+        let retired = try await retention.retireUnpublishedBeyondRetention(of: feed, now: harness.clock.now)
+        #expect(retired.count == 2)
+
+        let result = try await harness.refresher.publisher.publishPending(
+            feeds: [feed], feedID: feed.id, reservedNow: reserved, stubs: stubs)
+        #expect(result.filesWritten == 3)
+        // B found the two entries retired as it recorded their files, and removed them.
+        #expect(harness.files().keys.map { $0.hasSuffix("/newest-story.md") } == [true])
+        #expect(try await harness.store.retiredFiles().isEmpty)
+        #expect(try await harness.store.pendingPublications(feedID: nil).isEmpty)
+        await harness.cleanUp()
+    }
+
+    @Test("overlapping runs: retention does not retire unwritten an entry another run published meanwhile")
+    func entryPublishedMeanwhileIsNotRetiredUnwritten() async throws {
+        let harness = try Harness()
+        let (feed, stubs, reserved) = try await Self.storedFirstFetch(harness, url: "http://127.0.0.1:9/feed")
+        // Retention listed the two older entries as beyond its limit, found no files,
+        // and another run wrote and recorded all three before it retired them.
+        let beyond = try await harness.store.pendingBeyondRetention(
+            feedID: feed.id, maxAge: nil, maxItems: 1, now: harness.clock.now)
+        #expect(beyond.count == 2)
+        _ = try await harness.refresher.publisher.publishPending(
+            feeds: [feed], feedID: feed.id, reservedNow: reserved, stubs: stubs)
+        #expect(try await harness.store.retirePending(entryIDs: beyond.map(\.id)).isEmpty)
+        #expect(try await harness.store.entries(feedID: feed.id).allSatisfy { !$0.retired })
+
+        // So retention removes their files later, as for any published entry.
+        var options = OutputOptions(maxItemsPerFeed: 1)
+        options.directory = harness.output
+        let retention = try EntryPublisher(store: harness.store, options: options)
+        #expect(try await retention.applyRetention(to: feed, now: harness.clock.now) == 2)
+        #expect(harness.files().keys.map { $0.hasSuffix("/newest-story.md") } == [true])
+        await harness.cleanUp()
+    }
+
+    @Test("a run killed between retiring entries and removing their files: the next run removes them")
+    func killedWhileRemovingRetiredFiles() async throws {
+        let harness = try Harness()
+        let (feed, stubs, reserved) = try await Self.storedFirstFetch(harness, url: "http://127.0.0.1:9/feed")
+        let publisher = harness.refresher.publisher
+        _ = try await publisher.publishPending(feeds: [feed], feedID: feed.id, reservedNow: reserved, stubs: stubs)
+        #expect(harness.files().count == 3)
+        // Retention's first step only: the two older entries retired, their files kept.
+        let older = try await harness.store.retentionCandidates(
+            feedID: feed.id, maxAge: nil, maxItems: 1, now: harness.clock.now)
+        try await harness.store.retireBeforeRemoving(entryIDs: older.map(\.id))
+        #expect(Set(try await harness.store.retiredFiles().map(\.entryID)) == Set(older.map(\.id)))
+
+        // Another configuration's feeds are not this folder's business.
+        #expect(try await publisher.removeRetiredFiles(feeds: [feed.id + 1]) == 0)
+        #expect(harness.files().count == 3)
+        // The next sync's recovery pass.
+        let summary = await SyncRun(refresher: harness.refresher).run(
+            feedIDs: [], recovering: [feed.id], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        #expect(!summary.failed)
+        #expect(harness.files().keys.map { $0.hasSuffix("/newest-story.md") } == [true])
+        #expect(try await harness.store.retiredFiles().isEmpty)
         await harness.cleanUp()
     }
 

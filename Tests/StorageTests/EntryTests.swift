@@ -336,6 +336,67 @@ struct EntryTests {
         #expect(entries.map(\.entry.body) == ["<p>New</p>", ""])
     }
 
+    @Test("a version 5 database: entries retired before keep no mark of a file")
+    func aVersion5DatabaseHasNoRetiredFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try SQLiteFeedStore.makeDatabase(
+            path: directory.databasePath, migratedUpTo: "v5 retired entries without content",
+            then: """
+                INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
+                    redirect_confirmations, retired)
+                VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+                INSERT INTO entries (id, feed_id, key, content_hash, published_hash, path, retired, entry_date,
+                    first_seen, last_changed)
+                VALUES (1, 1, 'old', 'h1', 'h1', 'old.md', TRUE, 1000, 900, 900),
+                    (2, 1, 'new', 'h2', 'h2', 'new.md', FALSE, 2000, 1900, 1900);
+                """)
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        #expect(try await store.retiredFiles().isEmpty)
+        #expect(try await store.pendingPublications(feedID: nil).isEmpty)
+    }
+
+    @Test("retired while its file was written: reported when the file is recorded, listed until forgotten")
+    func retiredWhileWritten() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (store, feeds) = try await makeStore(directory)
+        let feed = feeds[0].id
+        _ = try await store.upsert(
+            entries: [makeEntry("a"), makeEntry("b"), makeEntry("c")], feedID: feed, at: day(1),
+            proposedPaths: ["a": "a.md", "b": "b.md"])
+        let byKey = Dictionary(uniqueKeysWithValues: try await store.entries(feedID: feed).map { ($0.entry.key, $0) })
+        let (a, b, c) = (try #require(byKey["a"]), try #require(byKey["b"]), try #require(byKey["c"]))
+        #expect(try await store.reservePath("c.md", entryID: c.id))
+
+        // Another worker retires b (unwritten, unconfirmed) and c (never published).
+        #expect(try await store.retirePending(entryIDs: [b.id, c.id, 9_999]) == [b.id, c.id])
+        #expect(try await store.retiredFiles().isEmpty)
+        // This one wrote all three files meanwhile: b as stored, c as a new version.
+        let found = try await store.markPublished(
+            [(entryID: c.id, contentHash: c.entry.contentHash)], confirming: [(feedID: feed, through: b.id)],
+            written: [a.id, b.id])
+        let expected = [
+            RetiredFile(entryID: b.id, feedID: feed, path: "b.md"),
+            RetiredFile(entryID: c.id, feedID: feed, path: "c.md"),
+        ]
+        #expect(found.sorted { $0.entryID < $1.entryID } == expected)
+        #expect(try await store.retiredFiles() == expected)
+        #expect(try await store.entries(feedID: feed).filter { !$0.retired }.map(\.entry.key) == ["a"])
+        #expect(try await store.pendingPublications(feedID: feed).isEmpty)
+        try await store.forgetRetiredFiles(entryIDs: [b.id])
+        #expect(try await store.retiredFiles() == [expected[1]])
+        try await store.forgetRetiredFiles(entryIDs: [c.id, a.id])
+        #expect(try await store.retiredFiles().isEmpty)
+
+        // Retired before removing a's file: listed until the removal is recorded.
+        try await store.retireBeforeRemoving(entryIDs: [a.id])
+        #expect(try await store.retiredFiles() == [RetiredFile(entryID: a.id, feedID: feed, path: "a.md")])
+        #expect(try store.entryIDsWithContent().isEmpty)
+        try await store.forgetRetiredFiles(entryIDs: [a.id])
+        #expect(try await store.retiredFiles().isEmpty)
+    }
+
     @Test("the pending entries beyond retention: unconfirmed, never published or changed, ranked with the rest")
     func pendingBeyondRetention() async throws {
         let directory = try TemporaryDirectory()
@@ -369,7 +430,7 @@ struct EntryTests {
         #expect(try await beyond(maxItems: 3) == [])
 
         // Retired in one go (an unknown id is left out): neither ranked nor listed again.
-        try await store.retire(entryIDs: [try #require(byKey["b"]).id, 9_999])
+        _ = try await store.retirePending(entryIDs: [try #require(byKey["b"]).id, 9_999])
         #expect(try await beyond(maxItems: 1) == [])
         #expect(try await store.entries(feedID: feed).filter(\.retired).map(\.entry.key) == ["b"])
         #expect(try store.entryIDsWithContent().count == 3)

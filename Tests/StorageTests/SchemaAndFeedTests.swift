@@ -13,7 +13,7 @@ struct SchemaAndFeedTests {
         #expect(
             SQLiteFeedStore.migrationNames == [
                 "v1 feeds and entries", "v2 entry contents in their own table", "v3 unconfirmed publications",
-                "v4 document digest", "v5 retired entries without content",
+                "v4 document digest", "v5 retired entries without content", "v6 files of retired entries",
             ])
         do {
             let (store, feeds) = try await makeStore(directory)

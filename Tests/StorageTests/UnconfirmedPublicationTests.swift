@@ -31,10 +31,10 @@ struct UnconfirmedPublicationTests {
         let stored = try await Self.byKey(store, feedID: feed)
         let ids = try keys.map { try #require(stored[$0]).id }
         // d is retired unwritten; the publisher listed a and b only (c is another worker's).
-        try await store.retire(entryIDs: [ids[3]])
+        _ = try await store.retirePending(entryIDs: [ids[3]])
         try await store.markPublished([], confirming: [(feedID: feed, through: ids[1])])
         #expect(try Self.mark(store, feedID: feed) == ids[2])
-        try await store.retire(entryIDs: [ids[2]])
+        _ = try await store.retirePending(entryIDs: [ids[2]])
         try await store.markPublished([], confirming: [(feedID: feed, through: ids[1])])
         #expect(try Self.mark(store, feedID: feed) == nil)
     }
