@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import FeedParsing
@@ -13,6 +14,28 @@ struct JSONFeedTests {
         )
         #expect(result.feed.title == "A \"quoted\" \\ / é😀 \u{FFFD}x")
         #expect(result.feed.format == .json11)
+    }
+
+    @Test("strings with escapes anywhere decode as Foundation's JSON decoder decodes them")
+    func escapedStringsMatchFoundation() throws {
+        // Runs of plain text of every length between escapes, at the start, the middle
+        // and the end of the string, and escapes back to back.
+        let pieces = [
+            #"<p class=\"a\">"#, "</p>", #"\\"#, #"\/"#, #"\n"#, #"\u00e9"#, #"\ud83d\ude00"#, "x", "plain text ", "é",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let escaped = (0..<Int.random(in: 1...12, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let item = #"{"id":"1","content_html":""# + escaped + #""}"#
+            let json = #"{"version":"https://jsonfeed.org/version/1.1","items":["# + item + "]}"
+            let decoded = try #require(
+                try JSONSerialization.jsonObject(with: Data(item.utf8)) as? [String: Any])
+            let expected = try #require(decoded["content_html"] as? String)
+            // A blank content is no content.
+            let wanted = expected.allSatisfy(\.isWhitespace) ? nil : expected
+            #expect(try parse(json).feed.entries.first?.content == wanted, "\(escaped)")
+        }
     }
 
     @Test func versionOneAndNumericIDs() throws {

@@ -165,14 +165,14 @@ struct JSONScanner {
         offset += 1
         let start = offset
         // Fast path: no escapes.
-        while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\") {
-            offset += 1
-        }
+        skipToQuoteOrBackslash()
         guard offset < bytes.count else { throw fail("unterminated string") }
         if bytes[offset] == UInt8(ascii: "\"") {
             defer { offset += 1 }
             return Array(bytes[start..<offset])
         }
+        // Escaped (an HTML body in JSON escapes every quote, and often every slash):
+        // the text between escapes is copied a run at a time, not a byte at a time.
         var out = Array(bytes[start..<offset])
         while offset < bytes.count {
             let c = bytes[offset]
@@ -181,8 +181,10 @@ struct JSONScanner {
                 return out
             }
             guard c == UInt8(ascii: "\\") else {
-                out.append(c)
-                offset += 1
+                // The run up to the next quote or backslash, in one copy.
+                let run = offset
+                skipToQuoteOrBackslash()
+                out.append(contentsOf: bytes[run..<offset])
                 continue
             }
             guard offset + 1 < bytes.count else { break }
@@ -218,6 +220,14 @@ struct JSONScanner {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Moves past the bytes of a string that stand for themselves: up to the next
+    /// quote or backslash, or the end.
+    private mutating func skipToQuoteOrBackslash() {
+        while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\") {
+            offset += 1
+        }
     }
 
     private mutating func hex4() -> UInt32? {
