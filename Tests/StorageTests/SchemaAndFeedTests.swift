@@ -140,6 +140,49 @@ struct SchemaAndFeedTests {
         #expect(third[1].state == state)
     }
 
+    @Test("a change to any one field of a subscription reaches the store; the same one again changes nothing")
+    func synchronizeNoticesEachField() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteFeedStore(path: directory.databasePath)
+        let url = "https://a.example/feed"
+        let base = FeedSubscription(
+            url: url, name: "a", title: "A", category: "world", interval: 600, userAgent: "Bot/1", enabled: true,
+            filters: [FilterRule(action: .block, field: .title, pattern: "ad")])
+        let id = try await store.synchronize(subscriptions: [base])[0].id
+        var variants: [FeedSubscription] = []
+        var changed = base
+        changed.name = nil
+        variants.append(changed)
+        changed = base
+        changed.title = "B"
+        variants.append(changed)
+        changed = base
+        changed.category = "europe"
+        variants.append(changed)
+        changed = base
+        changed.interval = 601
+        variants.append(changed)
+        changed = base
+        changed.userAgent = nil
+        variants.append(changed)
+        changed = base
+        changed.enabled = false
+        variants.append(changed)
+        changed = base
+        changed.filters = [FilterRule(action: .keep, field: .title, pattern: "ad")]
+        variants.append(changed)
+        // Each variant differs from the stored base in its one field only.
+        for variant in variants + [base] {
+            for subscription in [base, variant] {
+                let record = try await store.synchronize(subscriptions: [subscription])[0]
+                #expect(record.id == id)
+                #expect(record.subscription == subscription)
+                #expect(try await store.feeds().map(\.subscription) == [subscription])
+            }
+        }
+    }
+
     @Test func synchronizeStoresARepeatedURLOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
