@@ -144,6 +144,11 @@ struct BoundStatement: ~Copyable {
             sqlite3_column_int64(handle, index)
         }
 
+        /// The column as an integer; nil for NULL.
+        func optionalInt64(_ index: Int32) -> Int64? {
+            sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
+        }
+
         /// The column as text; nil for NULL.
         func string(_ index: Int32) -> String? {
             guard sqlite3_column_type(handle, index) != SQLITE_NULL,

@@ -229,24 +229,37 @@ public final class SQLiteFeedStore: FeedStore {
             // changed: a configuration read again unchanged (every run) writes no row.
             // (An upsert per feed rewrote every row, and SQLite runs `RETURNING` through
             // a temporary table: 100,000 feeds took 0.6 s of a run with nothing due.)
+            // Bound and read by position (`BoundStatement`): GRDB's rows look columns up
+            // by lowercased name, a third of this loop's time.
             let select = try db.cachedStatement(
                 sql: """
                     SELECT id, name, title, category, interval_ms, user_agent, enabled, filters
                     FROM feeds WHERE url = ?
                     """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO feeds (url, name, title, category, interval_ms, user_agent, enabled, filters,
+                        fetch_url, consecutive_failures, redirect_confirmations, retired)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?1, 0, 0, ?9)
+                    """)
             var ids: [Int64] = []
             ids.reserveCapacity(rows.count)
             for (subscription, filters) in rows {
                 let interval = subscription.interval.map { Int64(($0 * 1000).rounded()) }
-                if let row = try Row.fetchOne(select, arguments: [subscription.url]) {
-                    let id: Int64 = row["id"]
-                    let unchanged =
-                        (row["name"] as String?) == subscription.name && (row["title"] as String?) == subscription.title
-                        && (row["category"] as String?) == subscription.category
-                        && (row["interval_ms"] as Int64?) == interval
-                        && (row["user_agent"] as String?) == subscription.userAgent
-                        && (row["enabled"] as Bool) == subscription.enabled && (row["filters"] as String) == filters
-                    if !unchanged {
+                let lookup = BoundStatement(db, statement: select)
+                lookup.bind(subscription.url, at: 1)
+                var stored: (id: Int64, unchanged: Bool)?
+                try lookup.forEachRow { row in
+                    let sameText: Bool =
+                        row.string(1) == subscription.name && row.string(2) == subscription.title
+                        && row.string(3) == subscription.category && row.string(5) == subscription.userAgent
+                    let sameRest: Bool =
+                        row.optionalInt64(4) == interval && (row.int64(6) != 0) == subscription.enabled
+                        && row.string(7) == filters
+                    stored = (row.int64(0), sameText && sameRest)
+                }
+                if let stored {
+                    if !stored.unchanged {
                         try db.cachedStatement(
                             sql: """
                                 UPDATE feeds SET name = ?, title = ?, category = ?, interval_ms = ?, user_agent = ?,
@@ -255,21 +268,22 @@ public final class SQLiteFeedStore: FeedStore {
                                 """
                         ).execute(arguments: [
                             subscription.name, subscription.title, subscription.category, interval,
-                            subscription.userAgent, subscription.enabled, filters, id,
+                            subscription.userAgent, subscription.enabled, filters, stored.id,
                         ])
                     }
-                    ids.append(id)
+                    ids.append(stored.id)
                 } else {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO feeds (url, name, title, category, interval_ms, user_agent, enabled, filters,
-                                fetch_url, consecutive_failures, redirect_confirmations, retired)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)
-                            """
-                    ).execute(arguments: [
-                        subscription.url, subscription.name, subscription.title, subscription.category, interval,
-                        subscription.userAgent, subscription.enabled, filters, subscription.url, false,
-                    ])
+                    let row = BoundStatement(db, statement: insert)
+                    row.bind(subscription.url, at: 1)
+                    row.bind(subscription.name, at: 2)
+                    row.bind(subscription.title, at: 3)
+                    row.bind(subscription.category, at: 4)
+                    row.bind(interval, at: 5)
+                    row.bind(subscription.userAgent, at: 6)
+                    row.bind(subscription.enabled, at: 7)
+                    row.bind(filters, at: 8)
+                    row.bind(false, at: 9)
+                    try row.execute()
                     ids.append(db.lastInsertedRowID)
                 }
             }
