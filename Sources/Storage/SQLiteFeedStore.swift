@@ -225,12 +225,12 @@ public final class SQLiteFeedStore: FeedStore {
         return try await write("synchronize feeds") { [self] db in
             // Identifiers only grow (AUTOINCREMENT): a row above this one is new.
             let newestBefore = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM feeds")) ?? 0
-            // Each configured URL looked up by the unique index, written only when new or
-            // changed: a configuration read again unchanged (every run) writes no row.
-            // (An upsert per feed rewrote every row, and SQLite runs `RETURNING` through
-            // a temporary table: 100,000 feeds took 0.6 s of a run with nothing due.)
-            // Bound and read by position (`BoundStatement`): GRDB's rows look columns up
-            // by lowercased name, a third of this loop's time.
+            // Each configured URL looked up by the unique index, and written only when new
+            // or changed (a configuration read again unchanged, as on every run, runs no
+            // UPDATE). An upsert per feed ran its `RETURNING` through a temporary table,
+            // and GRDB's rows look each column up by its lowercased name: bound and read
+            // by position (`BoundStatement`), a run with nothing due over 100,000 feeds
+            // takes a third less time.
             let select = try db.cachedStatement(
                 sql: """
                     SELECT id, name, title, category, interval_ms, user_agent, enabled, filters
