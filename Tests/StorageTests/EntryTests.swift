@@ -319,10 +319,7 @@ struct EntryTests {
         defer { directory.remove() }
         try SQLiteFeedStore.makeDatabase(
             path: directory.databasePath, migratedUpTo: "v4 document digest",
-            then: """
-                INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
-                    redirect_confirmations, retired)
-                VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+            then: oneFeedSQL + """
                 INSERT INTO entries (id, feed_id, key, content_hash, retired, entry_date, first_seen, last_changed)
                 VALUES (1, 1, 'old', 'h1', TRUE, 1000, 900, 900), (2, 1, 'new', 'h2', FALSE, 2000, 1900, 1900);
                 INSERT INTO entry_contents (entry_id, title, description, authors, categories, enclosures, body)
@@ -342,10 +339,7 @@ struct EntryTests {
         defer { directory.remove() }
         try SQLiteFeedStore.makeDatabase(
             path: directory.databasePath, migratedUpTo: "v5 retired entries without content",
-            then: """
-                INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
-                    redirect_confirmations, retired)
-                VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+            then: oneFeedSQL + """
                 INSERT INTO entries (id, feed_id, key, content_hash, published_hash, path, retired, entry_date,
                     first_seen, last_changed)
                 VALUES (1, 1, 'old', 'h1', 'h1', 'old.md', TRUE, 1000, 900, 900),

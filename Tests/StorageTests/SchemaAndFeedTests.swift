@@ -34,10 +34,7 @@ struct SchemaAndFeedTests {
         defer { directory.remove() }
         try SQLiteFeedStore.makeDatabase(
             path: directory.databasePath, migratedUpTo: "v1 feeds and entries",
-            then: """
-                INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
-                    redirect_confirmations, retired)
-                VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+            then: oneFeedSQL + """
                 INSERT INTO entries (id, feed_id, key, content_hash, published_hash, path, retired, entry_date,
                     first_seen, last_changed, published, updated, canonical_link, link, title, image, description,
                     authors, categories, enclosures, body)

@@ -55,3 +55,12 @@ func makeStore(_ directory: TemporaryDirectory, feeds urls: [String] = ["https:/
     let records = try await store.synchronize(subscriptions: urls.map { subscription($0) })
     return (store, records)
 }
+
+/// SQL that stores feed 1 (`https://a.example/feed`) with the columns every schema
+/// version has: the start of a database an older Tidings left, for migration tests.
+let oneFeedSQL = """
+    INSERT INTO feeds (id, url, enabled, filters, fetch_url, consecutive_failures,
+        redirect_confirmations, retired)
+    VALUES (1, 'https://a.example/feed', TRUE, '[]', 'https://a.example/feed', 0, 0, FALSE);
+
+    """
