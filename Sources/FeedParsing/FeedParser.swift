@@ -22,7 +22,8 @@ public struct ParsedFeed: Sendable {
 ///
 /// The one entry point of the parsing stage: give it bytes (all at once, or in
 /// chunks through ``FeedStreamParser``) and it detects the format by content, finds
-/// the encoding, and reads the feed in one streaming pass with libxml2.
+/// the encoding, and reads the feed in one streaming pass: with ``UTF8XMLTokenizer``
+/// when the document is plain well-formed XML (most are), else with libxml2.
 public enum FeedParser {
     /// What the parser needs to know about a document besides its bytes.
     public struct Options: Sendable {
@@ -34,6 +35,9 @@ public enum FeedParser {
         public var maxTextLength: Int
         /// The largest JSON document accepted (JSON is not read incrementally).
         public var maxJSONLength: Int
+        /// Whether a whole document is first read by ``UTF8XMLTokenizer`` (libxml2
+        /// reading it only when the tokenizer gives up); off only to compare the two.
+        var usesTokenizer = true
 
         /// Creates options.
         public init(
@@ -75,10 +79,22 @@ public enum FeedParser {
     }
 
     private static func parseWhole(_ array: [UInt8], options: Options) throws(FeedParsingError) -> ParsedFeed {
-        try twoPass(options: options, onEntry: nil) { parser in
-            let chunk = 256 * 1024
-            var offset = 0
+        try parseWholeReportingPass(array, options: options).feed
+    }
+
+    /// ``parse(_:options:)`` of a whole document, with the pass that read it.
+    static func parseWholeReportingPass(
+        _ array: [UInt8], options: Options, onEntry: ((Entry) -> Void)? = nil
+    ) throws(FeedParsingError) -> (feed: ParsedFeed, pass: Pass) {
+        try readInPasses(options: options, onEntry: onEntry, tokenizerFirst: options.usesTokenizer) { parser in
             array.withUnsafeBufferPointer { buffer in
+                if parser.pass == .tokenizer {
+                    // The tokenizer reads a document held whole.
+                    parser.consume(buffer, final: true)
+                    return
+                }
+                let chunk = 256 * 1024
+                var offset = 0
                 repeat {
                     let end = min(buffer.count, offset + chunk)
                     parser.consume(UnsafeBufferPointer(rebasing: buffer[offset..<end]), final: end == buffer.count)
@@ -88,47 +104,60 @@ public enum FeedParser {
         }
     }
 
-    /// Reads a document optimistically — straight into libxml2, without the repair
-    /// pass — and, at the first problem libxml2 reports, reads it again from the
-    /// start with repair. Well-formed documents (most of them) are read once at full
-    /// speed; the rest cost a second pass. Entries handed to `onEntry` before the
-    /// problem came from bytes before it, which both passes read identically, so the
-    /// second pass skips that many instead of delivering them twice.
-    private static func twoPass(
-        options: Options, onEntry: ((Entry) -> Void)?, feedAll: (FeedStreamParser) throws(FeedParsingError) -> Void
-    ) throws(FeedParsingError) -> ParsedFeed {
-        var delivered = 0
-        let first = FeedStreamParser(
-            options: options,
-            onEntry: onEntry.map { handler in
-                {
-                    handler($0); delivered += 1
-                }
-            }, optimistic: true)
-        try feedAll(first)
-        if !first.needsRepair {
-            do {
-                let result = try first.finish()
-                if !first.needsRepair { return result }
-            } catch {
-                // A read abandoned at the end (a truncated document, say) proves
-                // nothing: only a clean failure is final.
-                if !first.needsRepair { throw error }
-            }
-        }
-        var skip = delivered
-        let second = FeedStreamParser(
-            options: options,
-            onEntry: onEntry.map { handler in
-                { entry in
-                    if skip > 0 { skip -= 1 } else { handler(entry) }
-                }
-            })
-        try feedAll(second)
-        return try second.finish()
+    /// How a pass reads a document (see ``readInPasses(options:onEntry:tokenizerFirst:feedAll:)``).
+    enum Pass: Sendable {
+        /// ``UTF8XMLTokenizer``, stopping where it gives up.
+        case tokenizer
+        /// libxml2 without the repair pass, stopping at the first problem it reports.
+        case optimistic
+        /// The repair pass, then libxml2 in recovery mode: reads anything.
+        case repair
     }
 
-    /// Parses a file, reading it in chunks so memory does not grow with its size.
+    /// Reads a document in the cheapest pass that can read it. Optimistically
+    /// first — with the tokenizer when `tokenizerFirst`, else straight into libxml2,
+    /// without the repair pass — and at the first problem again from the start, one
+    /// pass further: tokenizer, then libxml2, then repair. Well-formed documents
+    /// (most of them) are read once at full speed; the rest cost another pass or
+    /// two, each cut short at the problem. Entries handed to `onEntry` before a
+    /// problem came from bytes before it, which every pass reads identically, so a
+    /// later pass skips those already delivered instead of delivering them twice.
+    private static func readInPasses(
+        options: Options, onEntry: ((Entry) -> Void)?, tokenizerFirst: Bool,
+        feedAll: (FeedStreamParser) throws(FeedParsingError) -> Void
+    ) throws(FeedParsingError) -> (feed: ParsedFeed, pass: Pass) {
+        var delivered = 0
+        for pass in tokenizerFirst ? [Pass.tokenizer, .optimistic, .repair] : [.optimistic, .repair] {
+            var seen = 0
+            let parser = FeedStreamParser(
+                options: options,
+                onEntry: onEntry.map { handler in
+                    { entry in
+                        seen += 1
+                        if seen > delivered {
+                            delivered = seen
+                            handler(entry)
+                        }
+                    }
+                }, pass: pass)
+            try feedAll(parser)
+            if pass == .repair { return (try parser.finish(), pass) }
+            if !parser.needsRepair {
+                do {
+                    let result = try parser.finish()
+                    if !parser.needsRepair { return (result, pass) }
+                } catch {
+                    // A read abandoned at the end (a truncated document, say) proves
+                    // nothing: only a clean failure is final.
+                    if !parser.needsRepair { throw error }
+                }
+            }
+        }
+        preconditionFailure("the repair pass returns")
+    }
+
+    /// Parses a file: whole when it is of a usual feed's size (at most 8 MiB), as a
+    /// fetched body is, else in chunks so memory does not grow with its size.
     /// `onEntry`, when given, receives each entry as soon as it is read and the
     /// result's feed then holds none, so memory stays flat for any number of entries.
     public static func parse(
@@ -139,6 +168,18 @@ public enum FeedParser {
             throw .unreadable("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
+        // A file of a usual feed's size is read whole, as a fetched body is, so the
+        // tokenizer can read it.
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size <= 8 << 20,
+            let whole = readPrefix(fd, Int(status.st_size) + 1), whole.count <= 8 << 20
+        {
+            do {
+                return try parseWholeReportingPass(whole, options: options, onEntry: onEntry).feed
+            } catch {
+                throw explained(error, page: whole, pageURL: options.baseURL)
+            }
+        }
         // Not an array: zeroing 64 KiB per file costs more than parsing a small feed's head.
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64 * 1024)
         defer { buffer.deallocate() }
@@ -169,7 +210,8 @@ public enum FeedParser {
         _ fd: Int32, path: String, buffer: UnsafeMutableBufferPointer<UInt8>, options: Options,
         onEntry: ((Entry) -> Void)?
     ) throws(FeedParsingError) -> ParsedFeed {
-        try twoPass(options: options, onEntry: onEntry) { (parser) throws(FeedParsingError) in
+        try readInPasses(options: options, onEntry: onEntry, tokenizerFirst: false) {
+            (parser) throws(FeedParsingError) in
             if lseek(fd, 0, SEEK_SET) != 0 {
                 throw .unreadable("cannot read \(path): \(String(cString: strerror(errno)))")
             }
@@ -179,7 +221,7 @@ public enum FeedParser {
                 if count == 0 { break }
                 parser.consume(UnsafeBufferPointer(rebasing: buffer[0..<count]))
             }
-        }
+        }.feed
     }
 }
 
@@ -189,6 +231,8 @@ public final class FeedStreamParser {
     private enum Mode {
         case sniffing
         case xml(XMLStreamParser)
+        /// Read whole by ``UTF8XMLTokenizer``.
+        case tokenized
         case json
         case skipping
     }
@@ -208,27 +252,31 @@ public final class FeedStreamParser {
     private var earlyWarnings = WarningCollector()
     private let reader: FeedDocumentReader
 
-    /// Whether this parser skips the repair pass, to be run again with it if
-    /// libxml2 reports a problem (see ``FeedParser``'s two-pass reading).
-    let optimistic: Bool
+    /// How this parser reads (see ``FeedParser``'s passes). The tokenizer pass
+    /// reads with libxml2 too when the document does not come whole in one chunk.
+    let pass: FeedParser.Pass
 
-    /// In optimistic mode: libxml2 met something the repair pass would have fixed,
-    /// so the document must be read again with repair.
+    /// Whether this parser skips the repair pass, to be run again with it if the
+    /// tokenizer or libxml2 meets a problem.
+    var optimistic: Bool { pass != .repair }
+
+    /// In optimistic mode: the tokenizer or libxml2 met something it does not read
+    /// as the next pass would, so the document must be read again by that pass.
     var needsRepair: Bool { reader.needsRepair }
 
     /// Creates a parser for one document.
     public convenience init(options: FeedParser.Options = FeedParser.Options(), onEntry: ((Entry) -> Void)? = nil) {
-        self.init(options: options, onEntry: onEntry, optimistic: false)
+        self.init(options: options, onEntry: onEntry, pass: .repair)
     }
 
-    init(options: FeedParser.Options, onEntry: ((Entry) -> Void)?, optimistic: Bool) {
-        self.optimistic = optimistic
+    init(options: FeedParser.Options, onEntry: ((Entry) -> Void)?, pass: FeedParser.Pass) {
+        self.pass = pass
         self.options = options
         self.onEntry = onEntry
         reader = FeedDocumentReader(documentURL: options.baseURL)
         reader.maxTextLength = options.maxTextLength
         reader.entryHandler = onEntry
-        reader.stopsAtFirstError = optimistic
+        reader.stopsAtFirstError = pass != .repair
     }
 
     /// Reads the next chunk of the document.
@@ -276,7 +324,7 @@ public final class FeedStreamParser {
             let feed = try JSONFeedReader.read(json, documentURL: options.baseURL, warnings: &warnings)
             if let onEntry { feed.entries.forEach(onEntry) }
             return ParsedFeed(feed: feed, warnings: warnings.all, encoding: encoding)
-        case .xml:
+        case .xml, .tokenized:
             reader.finish()
             for warning in reader.warnings.all { warnings.add(warning.message, line: warning.line) }
             guard let feed = reader.makeFeed() else {
@@ -328,10 +376,16 @@ public final class FeedStreamParser {
                     mode = .json
                     appendJSON(rest)
                 } else {
-                    mode = .xml(XMLStreamParser(reader: reader))
-                    // The declaration names the encoding the bytes had; libxml2 gets
+                    // The declaration names the encoding the bytes had; the reader gets
                     // UTF-8 and would otherwise trip over names it does not know.
-                    feedXML(UnsafeBufferPointer(rebasing: rest[Self.declarationLength(rest)...]), final: final)
+                    let document = UnsafeBufferPointer(rebasing: rest[Self.declarationLength(rest)...])
+                    if pass == .tokenizer && final {
+                        mode = .tokenized
+                        if !UTF8XMLTokenizer.read(document, into: reader) { reader.abandonOptimisticRead() }
+                    } else {
+                        mode = .xml(XMLStreamParser(reader: reader))
+                        feedXML(document, final: final)
+                    }
                 }
             }
         }
@@ -343,7 +397,7 @@ public final class FeedStreamParser {
             toUTF8(chunk, final: final) { appendJSON($0) }
         case .xml:
             toUTF8(chunk, final: final) { feedXML($0, final: final) }
-        case .sniffing, .skipping:
+        case .sniffing, .skipping, .tokenized:
             break
         }
     }

@@ -93,7 +93,15 @@ final class FeedDocumentReader {
     private(set) var entries: [Entry] = []
     private(set) var channel = RawItem()
     var warnings = WarningCollector()
+    /// libxml2's context, when libxml2 reads the document.
     var parserContext: xmlParserCtxtPtr?
+    /// The line of the current event, when ``UTF8XMLTokenizer`` reads the document.
+    var tokenizerLine: (() -> Int)?
+    /// Whether the reader asked to stop reading (see ``stopReading()``).
+    private(set) var stopRequested = false
+    /// Whether the reader wants the text between tags: only while it collects an
+    /// element's text (see ``receivesText(_:)``).
+    private(set) var wantsText = false
     /// The longest text kept for one element.
     var maxTextLength = 8 << 20
     /// When set, receives each entry instead of ``entries`` keeping it.
@@ -145,7 +153,7 @@ final class FeedDocumentReader {
             // hostile document can grow the element stacks without bound.
             warnings.add(
                 "elements nested deeper than \(Self.maxDepth); the rest of the document is ignored", line: currentLine)
-            if let parserContext { xmlStopParser(parserContext) }
+            stopReading()
             return
         }
         if capture.active {
@@ -443,6 +451,7 @@ final class FeedDocumentReader {
 
     @inline(__always)
     private func receivesText(_ on: Bool) {
+        wantsText = on
         guard let sax = parserContext?.pointee.sax else { return }
         let handler = on ? textHandler : nil
         // All three the same: libxml2 tests ignorable whitespace only when the
@@ -456,6 +465,18 @@ final class FeedDocumentReader {
     func abandonOptimisticRead() {
         guard !needsRepair else { return }
         needsRepair = true
+        stopReading()
+    }
+
+    /// Whether `count` more bytes of text would exceed ``maxTextLength`` (and be
+    /// cut, with a warning).
+    func textWouldBeCut(adding count: Int) -> Bool {
+        capture.active && text.count + count > maxTextLength
+    }
+
+    /// Stops the parser: no event follows.
+    private func stopReading() {
+        stopRequested = true
         if let parserContext { xmlStopParser(parserContext) }
     }
 
@@ -877,6 +898,7 @@ final class FeedDocumentReader {
     }
 
     var currentLine: Int? {
+        if let tokenizerLine { return tokenizerLine() }
         guard let ctxt = parserContext else { return nil }
         return Int(xmlSAX2GetLineNumber(ctxt))
     }
