@@ -74,9 +74,10 @@ struct UTF8XMLTokenizer: ~Copyable {
         var tokenizer = UTF8XMLTokenizer(base: base, count: document.count, reader: reader)
         reader.tokenizerLine = { [lines = tokenizer.lines] in lines.line() }
         let done = tokenizer.run()
-        // The input goes away with this call: later warnings get the last line.
-        let last = tokenizer.lines.line()
-        reader.tokenizerLine = { last }
+        // The input goes away with this call. No event follows a document read to
+        // its end (only events take a line), and counting every line of every
+        // document just in case cost more than the tokenizer's name dictionary.
+        reader.tokenizerLine = nil
         tokenizer.release()
         return done
     }
