@@ -120,6 +120,30 @@ struct TokenizerDifferentialTests {
         #expect(byTokenizer > 30)
     }
 
+    /// Random strings of markup pieces inside an item: mostly not well-formed, so
+    /// every place the tokenizer gives up is met, and whatever reads each one, the
+    /// result must be the same.
+    @Test func randomMarkupInsideAnItem() {
+        var random = SplitMix(seed: 0x0DD5_EED5)
+        var byTokenizer = 0
+        for index in 0..<2_000 {
+            var body = ""
+            for _ in 0..<random.below(24) { body += random.pick(Self.markupPieces) }
+            let document =
+                "<rss version=\"2.0\" xmlns:p=\"http://example.test/p\"><channel><item><title>"
+                + body + "</title><description>" + body + "</description></item></channel></rss>"
+            if Self.compare(Array(document.utf8), "random #\(index):\n\(document)") == .tokenizer { byTokenizer += 1 }
+        }
+        #expect(byTokenizer > 100, "the tokenizer read \(byTokenizer) of 2,000")
+    }
+
+    static let markupPieces = [
+        "<a", "<b>", "</b>", ">", "/>", "</a>", " ", "x", "=", "\"", "'", "&amp;", "&", "&#", "&#x41;", "&#65;", ";",
+        "<![CDATA[", "]]>", "]", "<!--", "-->", "-", "<?", "?>", "<?pi x?>", " href=\"u\"", " p:k='v'", "<p:e>",
+        "</p:e>", " xmlns=\"http://example.test/d\"", " xmlns:q=\"rel\"", "\r\n", "\r", "\n", "\t", "é", "\u{0}",
+        "<!DOCTYPE x>", "<br/>", "text",
+    ]
+
     static let oddities = [
         "&nbsp;", "&#0;", "&#x110000;", "&unknown;", "<título>x</título>", "<undeclared:x/>", "\r", "]]>",
         "<!DOCTYPE rss [<!ENTITY e \"x\">]>", "<?xml version=\"1.0\"?>", "<!-- a -- b -->", "<a b='1' b='2'/>",
