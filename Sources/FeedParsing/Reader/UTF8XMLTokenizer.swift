@@ -55,10 +55,7 @@ struct UTF8XMLTokenizer: ~Copyable {
     private var doctypeSeen = false
 
     private struct RawAttribute {
-        var prefixStart: Int
-        var prefixLength: Int
-        var localStart: Int
-        var localLength: Int
+        var name: QualifiedName
         /// Offsets in the input, or in `values` when `decoded`.
         var valueStart: Int
         var valueEnd: Int
@@ -226,8 +223,7 @@ struct UTF8XMLTokenizer: ~Copyable {
             guard let value = attributeValue(&j) else { return false }
             rawAttributes.append(
                 RawAttribute(
-                    prefixStart: name.prefixStart, prefixLength: name.prefixLength, localStart: name.localStart,
-                    localLength: name.localLength, valueStart: value.start, valueEnd: value.end,
+                    name: name, valueStart: value.start, valueEnd: value.end,
                     decoded: value.decoded))
         }
         guard elements.count < Self.maxDepth else { return false }
@@ -245,10 +241,12 @@ struct UTF8XMLTokenizer: ~Copyable {
         for index in rawAttributes.indices {
             let attribute = rawAttributes[index]
             let prefix: UnsafePointer<UInt8>?
-            if attribute.prefixLength == 0 && isXMLNS(attribute.localStart, attribute.localLength) {
+            if attribute.name.prefixLength == 0 && isXMLNS(attribute.name.localStart, attribute.name.localLength) {
                 prefix = nil
-            } else if attribute.prefixLength > 0 && isXMLNS(attribute.prefixStart, attribute.prefixLength) {
-                prefix = names.intern(p + attribute.localStart, attribute.localLength)
+            } else if attribute.name.prefixLength > 0
+                && isXMLNS(attribute.name.prefixStart, attribute.name.prefixLength)
+            {
+                prefix = names.intern(p + attribute.name.localStart, attribute.name.localLength)
                 // Binding `xml` or `xmlns`, or undeclaring a prefix, is left to libxml2.
                 guard prefix != xmlPrefix, prefix != xmlnsName, attribute.valueEnd > attribute.valueStart else {
                     return false
@@ -285,15 +283,16 @@ struct UTF8XMLTokenizer: ~Copyable {
         var slot = attributePointers
         for attribute in rawAttributes {
             let prefix =
-                attribute.prefixLength > 0 ? names.intern(p + attribute.prefixStart, attribute.prefixLength) : nil
-            if prefix == nil && isXMLNS(attribute.localStart, attribute.localLength) { continue }
+                attribute.name.prefixLength > 0
+                ? names.intern(p + attribute.name.prefixStart, attribute.name.prefixLength) : nil
+            if prefix == nil && isXMLNS(attribute.name.localStart, attribute.name.localLength) { continue }
             if prefix == xmlnsName { continue }
             var uri: UnsafePointer<UInt8>? = nil
             if let prefix {
                 uri = prefix == xmlPrefix ? xmlNamespace : lookup(prefix)
                 guard uri != nil else { return false }
             }
-            let local = names.intern(p + attribute.localStart, attribute.localLength)
+            let local = names.intern(p + attribute.name.localStart, attribute.name.localLength)
             // The same name twice, or two prefixes for one namespace, is not well-formed.
             var other = attributePointers
             while other < slot {
