@@ -1,3 +1,4 @@
+import Fetching
 import Foundation
 import Publishing
 import Storage
@@ -195,6 +196,7 @@ public struct EntryPublisher: Sendable {
     /// The output path of every entry: the one it holds, else the first free
     /// candidate of the template (`-2`, `-3`… on collisions), reserved in batches.
     private func reservePaths(for entries: [StoredEntry], feeds: [Int64: FeedRecord]) async throws -> [Int64: String] {
+        await prepareSlugs(forTitles: entries.lazy.filter { $0.path == nil }.map(\.entry.title))
         var paths: [Int64: String] = [:]
         var waiting: [(stored: StoredEntry, candidates: PathCandidates, attempt: Int)] = []
         var feedNames: [Int64: String] = [:]
@@ -272,6 +274,29 @@ public struct EntryPublisher: Sendable {
         }
         return proposals
     }
+
+    /// Romanizes ahead, one task at a time, the `titles` whose slugs would take ICU to a
+    /// script no slug of this process has met yet (see `Slug.needsFirstRomanization`).
+    ///
+    /// Loading a script's rules is slow (Han-Latin: about 120 ms of one core) and ICU
+    /// keeps them once loaded. Without this, two tasks meeting Chinese titles at once
+    /// each loaded them on their own thread; here the second waits suspended, its
+    /// thread free for other feeds, and then finds them loaded. Call it before
+    /// ``proposedPaths(for:of:at:)`` or publishing; paths are the same without it.
+    public func prepareSlugs(forTitles titles: some Collection<String>) async {
+        guard template.slugsTitles else { return }
+        let needing = titles.lazy.filter(Slug.needsFirstRomanization)
+        guard !needing.isEmpty else { return }
+        // Cancelled: the slugs romanize as they go, as they would without this.
+        guard (try? await Self.romanization.acquire(Self.romanizationKey)) != nil else { return }
+        // What the task before this one met is not met again.
+        for title in needing where Slug.needsFirstRomanization(title) { Slug.romanizeAhead(title) }
+        await Self.romanization.release(Self.romanizationKey)
+    }
+
+    /// One task at a time meets new scripts (process-wide, as ICU's rules are).
+    private static let romanization = ConcurrencyLimiter(limit: 1)
+    private static let romanizationKey = "romanization"
 
     /// Whether a new entry may take `path`: nothing is there, or a file holding exactly
     /// the entry's bytes (written by a run whose database was lost since). Any other

@@ -207,9 +207,11 @@ public struct FeedRefresher: Sendable {
                 report.filteredOut = processed.filteredOut
                 // A feed's first document: its entries are new, so their paths are
                 // reserved as they are stored.
-                let proposals =
-                    feed.state.lastSuccess == nil
-                    ? publisher.proposedPaths(for: processed.entries, of: feed, at: started) : [:]
+                var proposals: [String: String] = [:]
+                if feed.state.lastSuccess == nil {
+                    await publisher.prepareSlugs(forTitles: processed.entries.lazy.map(\.title))
+                    proposals = publisher.proposedPaths(for: processed.entries, of: feed, at: started)
+                }
                 state.etag = response.etag
                 state.lastModified = response.lastModified
                 state.title = parsed.feed.title ?? state.title

@@ -87,6 +87,9 @@ public struct ContentPathTemplate: Sendable {
         candidates(title: title, date: date, id: id, feed: feed, timeZone: timeZone).path(attempt: attempt)
     }
 
+    /// Whether paths hold a slug of the entry's title (a `{slug}` token).
+    public var slugsTitles: Bool { segments.contains { $0.contains(.token(.slug)) } }
+
     /// The candidate paths of one entry, with its slugs worked out once: a caller
     /// looking for a free path asks for attempt after attempt.
     public func candidates(title: String, date: Date, id: String, feed: String, timeZone: TimeZone)

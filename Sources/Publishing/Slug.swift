@@ -15,12 +15,15 @@ public enum Slug {
     /// The slug of `text`, or `nil` when it holds nothing that transliterates to a
     /// letter or digit (emoji, symbols, scripts ICU cannot romanize).
     static func makeIfAny(_ text: String, maxLength: Int = 80) -> String? {
-        // A slug needs only the start of a title; a bounded prefix bounds the work.
-        // (A text of at most that many bytes has at most that many characters: no cut.)
+        slug(ofRomanized: asciiTransliteration(sluggedPart(of: text, maxLength: maxLength)), maxLength: maxLength)
+    }
+
+    /// The start of `text` a slug of at most `maxLength` bytes is made from: a slug
+    /// needs only the start of a title, and a bounded prefix bounds the work. (A text
+    /// of at most that many bytes has at most that many characters: no cut.)
+    static func sluggedPart(of text: String, maxLength: Int = 80) -> String {
         let bound = max(256, maxLength * 4)
-        return slug(
-            ofRomanized: asciiTransliteration(text.utf8.count <= bound ? text : String(text.prefix(bound))),
-            maxLength: maxLength)
+        return text.utf8.count <= bound ? text : String(text.prefix(bound))
     }
 
     /// The slug of `ascii`, the romanization of a text; nil when it has no letter or digit.
@@ -130,7 +133,7 @@ public enum Slug {
     /// Whether `value` can continue an emoji: variation selectors, the zero-width joiner,
     /// skin tones, tags (subdivision flags). They join whatever comes before them, so
     /// they are taken only after an emoji.
-    private static func extendsEmoji(_ value: UInt32) -> Bool {
+    static func extendsEmoji(_ value: UInt32) -> Bool {
         switch value {
         case 0xFE0E, 0xFE0F, 0x200D, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F: true
         default: false
@@ -175,7 +178,7 @@ public enum Slug {
         return fallbackTransliteration(romanized)
     }
 
-    private static func isLatinOrPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+    static func isLatinOrPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0..<0x80, 0xA0...0x17F, 0x2010...0x2027, 0x2030...0x205E: true
         default: false

@@ -56,6 +56,23 @@ final class ASCIITransliterator: Sendable {
         return romanized
     }
 
+    /// Scalars that `Slug.romanizeAhead` has romanized: their scripts' rules are
+    /// loaded (bounded like the memos; forgetting only costs a second look).
+    private let met = Mutex<Set<UInt32>>([])
+
+    /// Whether any of `scalars` was never recorded by `recordMet`.
+    func hasUnmet(_ scalars: some Sequence<Unicode.Scalar>) -> Bool {
+        met.withLock { met in scalars.contains { !met.contains($0.value) } }
+    }
+
+    /// Records `scalars` as romanized once.
+    func recordMet(_ scalars: some Sequence<Unicode.Scalar>) {
+        met.withLock { met in
+            if met.count >= Self.memoLimit { met.removeAll(keepingCapacity: true) }
+            for scalar in scalars { met.insert(scalar.value) }
+        }
+    }
+
     #if os(Linux)
         /// An instance of ICU's transliterator, opened on first use.
         private enum Instance {

@@ -1,4 +1,6 @@
 import Engine
+import Foundation
+import Publishing
 import Testing
 import TidingsModel
 
@@ -20,5 +22,33 @@ struct PathNamingTests {
         #expect(EntryPublisher.feedName(FeedSubscription(url: "https://example.com/a/b.xml")) == "example.com-a-b.xml")
         #expect(EntryPublisher.feedName(FeedSubscription(url: "https://example.com/")) == "example.com")
         #expect(EntryPublisher.feedName(FeedSubscription(url: "not a url")) == "feed")
+    }
+
+    @Test("Many tasks preparing slugs of a new script at once meet it, and the paths stay what they were")
+    func prepareSlugsConcurrently() async throws {
+        let harness = try Harness()
+        let publisher = harness.refresher.publisher
+        // Tamil and Thaana: scripts no other test slugs.
+        let titles = ["வணக்கம் உலகம்", "ދިވެހިރާއްޖެ ޚަބަރު", "உலகம் செய்தி", "Plain title"]
+        #expect(titles.prefix(3).allSatisfy(Slug.needsFirstRomanization))
+        let feed = try #require(try await harness.configure([FeedSubscription(url: "https://example.com/feed")]).first)
+        let entries = titles.enumerated().map { ProcessedEntry(key: "k\($0.offset)", title: $0.element) }
+        let expected = publisher.proposedPaths(for: entries, of: feed, at: harness.clock.now)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { await publisher.prepareSlugs(forTitles: titles) } }
+        }
+        #expect(!titles.contains(where: Slug.needsFirstRomanization))
+        #expect(publisher.proposedPaths(for: entries, of: feed, at: harness.clock.now) == expected)
+        #expect(expected.values.allSatisfy { $0.allSatisfy(\.isASCII) } && expected.count == 4)
+        await harness.cleanUp()
+    }
+
+    @Test("Without a {slug} in the template, no title is romanized ahead")
+    func prepareSlugsWithoutSlugToken() async throws {
+        let harness = try Harness(output: OutputOptions(pathTemplate: "{year}/{id}.md"))
+        let title = "ᠮᠣᠩᠭᠣᠯ ᠪᠢᠴᠢᠭ"  // Mongolian: no other test slugs it
+        await harness.refresher.publisher.prepareSlugs(forTitles: [title])
+        #expect(Slug.needsFirstRomanization(title))
+        await harness.cleanUp()
     }
 }

@@ -176,6 +176,30 @@ struct SlugTests {
         #expect(serial[0] == "bei jing huan ying ni")
         #expect(serial.allSatisfy { $0 != nil })
     }
+
+    @Test("Titles that never reach ICU never need a first romanization")
+    func noFirstRomanization() {
+        for title in ["Plain ASCII", "Crème brûlée – à Paris…", "Straße Łódź", "😀 🎉 party", ""] {
+            #expect(!Slug.needsFirstRomanization(title), "\(title)")
+        }
+    }
+
+    @Test("A script is met once: romanized ahead, its titles need no first romanization, and slug the same")
+    func romanizedAhead() {
+        // Armenian and Georgian: scripts no other test slugs.
+        let title = "Բարեւ աշխարհ გამარჯობა"
+        let alsoMet = "աշխարհ Բարեւ"
+        #expect(Slug.needsFirstRomanization(title))
+        let before = Slug.make(title)
+        Slug.romanizeAhead(title)
+        #expect(!Slug.needsFirstRomanization(title))
+        #expect(!Slug.needsFirstRomanization(alsoMet))
+        #expect(Slug.needsFirstRomanization("აბგ Ժ"))
+        #expect(Slug.make(title) == before)
+        #expect(before.allSatisfy { $0.isASCII } && before.count > 5)
+        // Only the slugged start of a title counts.
+        #expect(!Slug.needsFirstRomanization(String(repeating: "a", count: 400) + " ჰ"))
+    }
 }
 
 @Suite("ContentPathTemplate")
