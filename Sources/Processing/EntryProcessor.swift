@@ -54,11 +54,13 @@ public struct EntryProcessor: Sendable {
     public func process(_ feed: Feed, feedURL: String, filters: CompiledFilters, fetchedAt: Date) -> ProcessingResult {
         var candidates: [Candidate] = []
         candidates.reserveCapacity(feed.entries.count)
-        for entry in feed.entries {
-            candidates.append(candidate(entry, feedURL: feedURL, fetchedAt: fetchedAt))
+        // By index: a for-in loop would copy each entry (every string retained).
+        for index in feed.entries.indices {
+            candidates.append(candidate(feed.entries[index], feedURL: feedURL, fetchedAt: fetchedAt))
         }
         let unique = Self.assignUniqueKeys(candidates)
         var result = ProcessingResult()
+        result.entries.reserveCapacity(unique.count)
         for candidate in unique {
             if filters.isEmpty || filters.accepts({ filterTexts(candidate, field: $0) }) {
                 result.entries.append(candidate.entry)
@@ -117,56 +119,57 @@ public struct EntryProcessor: Sendable {
         let declared = entry.published ?? entry.updated
         let updated = entry.updated.map { min($0, fetchedAt) }
 
-        var processed = ProcessedEntry(
-            key: "",
-            title: title,
-            link: link,
-            canonicalLink: link.flatMap { CanonicalLink.make($0, trackingParameters: options.trackingParameters) },
-            published: declared,
-            updated: updated,
-            description: description,
-            image: image,
-            body: body,
-            authors: entry.authors,
-            categories: entry.categories.map(\.term),
-            enclosures: entry.enclosures
-        )
+        let canonicalLink = link.flatMap { CanonicalLink.make($0, trackingParameters: options.trackingParameters) }
+        let authors = entry.authors
+        let categories = entry.categories.map(\.term)
+        let enclosures = entry.enclosures
         // The digest takes the date as declared: a future date is clamped to each
         // fetch's time, which would otherwise make the entry "change" on every fetch.
-        processed.contentHash = Self.contentHash(processed)
-        processed.published = declared.map { min($0, fetchedAt) }
+        let contentHash = Self.contentHash(
+            title: title, link: link, published: declared, description: description, image: image, body: body,
+            authors: authors, categories: categories, enclosures: enclosures)
+        let key: String
         let keyIsGUID: Bool
         if let guid = nonEmpty(entry.id.map(Self.trimmed)) {
-            processed.key = guid
+            key = guid
             keyIsGUID = true
         } else if let link {
-            processed.key = link
+            key = link
             keyIsGUID = false
         } else {
             let date = (entry.published ?? entry.updated).map { String(Int64($0.timeIntervalSince1970.rounded())) }
             // Without a title or a date the body is all that tells entries apart.
             let extra = feedTitle.isEmpty && date == nil ? body : nil
-            processed.key = "hash:" + ContentDigest.hex(feedTitle, date, extra)
+            key = "hash:" + ContentDigest.hex(feedTitle, date, extra)
             keyIsGUID = false
         }
+        // Made once, whole: setting a field later would make a new one.
+        let processed = ProcessedEntry(
+            key: key, title: title, link: link, canonicalLink: canonicalLink,
+            published: declared.map { min($0, fetchedAt) }, updated: updated, description: description, image: image,
+            body: body, authors: authors, categories: categories, enclosures: enclosures, contentHash: contentHash)
         return Candidate(entry: processed, keyIsGUID: keyIsGUID, summary: summaryBytes, feedTitle: feedTitle)
     }
 
     /// `text` without leading and trailing white space (Unicode's).
     static func trimmed(_ text: String) -> String { text.trimmingWhiteSpace }
 
-    /// The digest of the fields the store compares to decide an entry changed.
-    static func contentHash(_ entry: ProcessedEntry) -> String {
+    /// The digest of the fields the store compares to decide an entry changed (see
+    /// `ProcessedEntry.contentHash`).
+    static func contentHash(
+        title: String, link: String?, published: Date?, description: String, image: String?, body: String,
+        authors: [Author], categories: [String], enclosures: [Enclosure]
+    ) -> String {
         var digest = ChangeDigest()
-        digest.add(entry.title)
-        digest.add(entry.link)
-        digest.add(entry.published.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) })
-        digest.add(entry.description)
-        digest.add(entry.image)
-        digest.add(entry.body)
-        digest.add(list: entry.authors.flatMap { [$0.name, $0.email, $0.uri] })
-        digest.add(list: entry.categories)
-        digest.add(list: entry.enclosures.flatMap { [$0.url, $0.type, $0.length.map { String($0) }] })
+        digest.add(title)
+        digest.add(link)
+        digest.add(published.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) })
+        digest.add(description)
+        digest.add(image)
+        digest.add(body)
+        digest.add(list: authors.flatMap { [$0.name, $0.email, $0.uri] })
+        digest.add(list: categories)
+        digest.add(list: enclosures.flatMap { [$0.url, $0.type, $0.length.map { String($0) }] })
         return digest.hex
     }
 

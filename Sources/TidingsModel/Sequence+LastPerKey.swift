@@ -6,6 +6,7 @@ extension Sequence {
     ///
     /// Elements are not copied when no key repeats (the usual case: entries are large
     /// structs, and a sync reads every document's entries through this).
+    @inlinable
     public func lastPerKey<Key: Hashable>(_ key: (Element) -> Key) -> [Element] {
         let elements = Array(self)
         var slot: [Key: Int] = [:]
