@@ -54,9 +54,8 @@ public struct EntryProcessor: Sendable {
     public func process(_ feed: Feed, feedURL: String, filters: CompiledFilters, fetchedAt: Date) -> ProcessingResult {
         var candidates: [Candidate] = []
         candidates.reserveCapacity(feed.entries.count)
-        // By index: a for-in loop would copy each entry (every string retained).
-        for index in feed.entries.indices {
-            candidates.append(candidate(feed.entries[index], feedURL: feedURL, fetchedAt: fetchedAt))
+        for entry in feed.entries {
+            candidates.append(candidate(entry, feedURL: feedURL, fetchedAt: fetchedAt))
         }
         let unique = Self.assignUniqueKeys(candidates)
         var result = ProcessingResult()

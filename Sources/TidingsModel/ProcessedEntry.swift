@@ -8,8 +8,9 @@ public struct ProcessedEntry: Sendable, Hashable, Codable {
     /// The fields, in one immutable box that copies share: an entry is copied from
     /// stage to stage (processing, the store, the publisher), and a copy of thirteen
     /// fields retained each of their strings and arrays (3–4% of a first sync's CPU in
-    /// copies and their releases). Setting a field makes a new box; only rare paths
-    /// set fields after an entry is made.
+    /// copies and their releases). Fields are read in place (`_read`), not copied
+    /// out. Setting a field makes a new box; only rare paths set fields after an
+    /// entry is made.
     private final class Box: Sendable {
         let values: Values
 
@@ -45,75 +46,75 @@ public struct ProcessedEntry: Sendable, Hashable, Codable {
     /// Identifies the entry within its feed across fetches (guid, else link, else
     /// title and date; see `EntryProcessor`).
     public var key: String {
-        get { box.values.key }
+        _read { yield box.values.key }
         set { update { $0.key = newValue } }
     }
 
     /// The title, as plain text; `""` when the feed gave none.
     public var title: String {
-        get { box.values.title }
+        _read { yield box.values.title }
         set { update { $0.title = newValue } }
     }
 
     /// The article's URL (absolute), as the feed gave it.
     public var link: String? {
-        get { box.values.link }
+        _read { yield box.values.link }
         set { update { $0.link = newValue } }
     }
 
     /// The link with tracking parameters and fragments removed; the key for
     /// cross-feed duplicates.
     public var canonicalLink: String? {
-        get { box.values.canonicalLink }
+        _read { yield box.values.canonicalLink }
         set { update { $0.canonicalLink = newValue } }
     }
 
     /// When the entry was published, clamped to the fetch time; `nil` when the feed
     /// gave no date (the store then uses the time it first saw the entry).
     public var published: Date? {
-        get { box.values.published }
+        _read { yield box.values.published }
         set { update { $0.published = newValue } }
     }
 
     /// When the entry says it was last updated.
     public var updated: Date? {
-        get { box.values.updated }
+        _read { yield box.values.updated }
         set { update { $0.updated = newValue } }
     }
 
     /// A plain-text summary for the front matter's `description`.
     public var description: String {
-        get { box.values.description }
+        _read { yield box.values.description }
         set { update { $0.description = newValue } }
     }
 
     /// The best image URL, `nil` when none.
     public var image: String? {
-        get { box.values.image }
+        _read { yield box.values.image }
         set { update { $0.image = newValue } }
     }
 
     /// The sanitized HTML body, already in the Hugo-safe form (one HTML block).
     public var body: String {
-        get { box.values.body }
+        _read { yield box.values.body }
         set { update { $0.body = newValue } }
     }
 
     /// The authors, in document order.
     public var authors: [Author] {
-        get { box.values.authors }
+        _read { yield box.values.authors }
         set { update { $0.authors = newValue } }
     }
 
     /// The category terms, in document order.
     public var categories: [String] {
-        get { box.values.categories }
+        _read { yield box.values.categories }
         set { update { $0.categories = newValue } }
     }
 
     /// Attached media, in document order.
     public var enclosures: [Enclosure] {
-        get { box.values.enclosures }
+        _read { yield box.values.enclosures }
         set { update { $0.enclosures = newValue } }
     }
 
@@ -122,7 +123,7 @@ public struct ProcessedEntry: Sendable, Hashable, Codable {
     /// means the entry changed. `updated` is left out: feeds that bump it on every
     /// fetch would otherwise rewrite every file.
     public var contentHash: String {
-        get { box.values.contentHash }
+        _read { yield box.values.contentHash }
         set { update { $0.contentHash = newValue } }
     }
 
