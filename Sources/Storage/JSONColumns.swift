@@ -7,7 +7,10 @@ import TidingsModel
 enum JSONColumns {
     static func text(_ strings: [String]) -> String {
         if strings.isEmpty { return "[]" }
-        var out: [UInt8] = [UInt8(ascii: "[")]
+        var out: [UInt8] = []
+        // Room for the strings, their quotes and commas: one allocation, no regrowth.
+        out.reserveCapacity(strings.reduce(2) { $0 + $1.utf8.count + 3 })
+        out.append(UInt8(ascii: "["))
         for (index, string) in strings.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendString(string, to: &out)
@@ -18,7 +21,12 @@ enum JSONColumns {
 
     static func text(_ authors: [Author]) -> String {
         if authors.isEmpty { return "[]" }
-        var out: [UInt8] = [UInt8(ascii: "[")]
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            authors.reduce(2) {
+                $0 + 30 + ($1.email?.utf8.count ?? 0) + ($1.name?.utf8.count ?? 0) + ($1.uri?.utf8.count ?? 0)
+            })
+        out.append(UInt8(ascii: "["))
         for (index, author) in authors.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             var object = ObjectWriter()
@@ -33,7 +41,9 @@ enum JSONColumns {
 
     static func text(_ enclosures: [Enclosure]) -> String {
         if enclosures.isEmpty { return "[]" }
-        var out: [UInt8] = [UInt8(ascii: "[")]
+        var out: [UInt8] = []
+        out.reserveCapacity(enclosures.reduce(2) { $0 + 50 + $1.url.utf8.count + ($1.type?.utf8.count ?? 0) })
+        out.append(UInt8(ascii: "["))
         for (index, enclosure) in enclosures.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             var object = ObjectWriter()
@@ -70,23 +80,34 @@ enum JSONColumns {
     /// or `\u00XX`, everything else as its UTF-8.
     static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            default: out.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            // Runs of bytes that need no escape (all of them, in the usual string) are
+            // copied whole.
+            var runStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                runStart = index + 1
+                out.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                default:
+                    out.append(contentsOf: "u00".utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -46,4 +46,20 @@ struct JSONColumnsTests {
         #expect(try JSONDecoder().decode([Enclosure].self, from: Data(text.utf8)) == enclosures)
         #expect(text == String(decoding: try encoder().encode(enclosures), as: UTF8.self))
     }
+
+    @Test func randomStringsRoundTripAndMatchJSONEncoder() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [
+            "a", "é", "中", "🎉", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{8}", "\u{C}", " ",
+        ]
+        for _ in 0..<500 {
+            let count = Int.random(in: 0..<40, using: &generator)
+            let list = (0..<Int.random(in: 1..<4, using: &generator)).map { _ in
+                (0..<count).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            }
+            let text = JSONColumns.text(list)
+            #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == list)
+            #expect(text == String(decoding: try encoder().encode(list), as: UTF8.self), "\(list)")
+        }
+    }
 }
