@@ -33,7 +33,8 @@ let package = Package(
             pkgConfig: "gumbo",
             providers: [.apt(["libgumbo-dev"])]
         ),
-        .target(name: "HTMLSanitizing", dependencies: ["CGumbo"]),
+        .target(name: "CUTF8Check"),
+        .target(name: "HTMLSanitizing", dependencies: ["CGumbo", "CUTF8Check"]),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",

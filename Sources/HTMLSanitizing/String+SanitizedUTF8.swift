@@ -1,6 +1,8 @@
+import CUTF8Check
+
 extension String {
-    /// The string of UTF-8 the sanitizer wrote: checked for well-formedness here,
-    /// eight bytes at a time where they are ASCII, then copied without the
+    /// The string of UTF-8 the sanitizer wrote: checked for well-formedness here
+    /// (``UTF8Check``, many bytes at a time), then copied without the
     /// standard library's byte-by-byte validation (the largest single cost of a
     /// sanitized body before this). Ill-formed bytes, which the sanitizer should
     /// never write, take `String(decoding:as:)` and its repairs.
@@ -27,7 +29,29 @@ struct UTF8Check {
     private(set) var isWellFormed = true
     private(set) var isASCII = true
 
+    /// Checks `bytes` 32 at a time where the processor can (AVX2, `CUTF8Check`:
+    /// 2–2.5 times as fast on news text as the loop below, which was 2.4% of a first
+    /// sync), else with ``init(checkingEachSequence:)``.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else {
+            self.init(isWellFormed: true, isASCII: true)
+            return
+        }
+        var ascii: Int32 = 0
+        switch tidings_utf8_check(base, bytes.count, &ascii) {
+        case 1: self.init(isWellFormed: true, isASCII: ascii != 0)
+        case 0: self.init(isWellFormed: false, isASCII: false)
+        default: self.init(checkingEachSequence: bytes)
+        }
+    }
+
+    private init(isWellFormed: Bool, isASCII: Bool) {
+        self.isWellFormed = isWellFormed
+        self.isASCII = isASCII
+    }
+
+    /// Checks `bytes` eight ASCII bytes at a time, then one sequence at a time.
+    init(checkingEachSequence bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
         let count = bytes.count
         let high: UInt64 = 0x8080_8080_8080_8080

@@ -4,7 +4,8 @@ import Testing
 @testable import HTMLSanitizing
 
 /// The sanitizer's own UTF-8 check lets its output skip the standard library's
-/// validation, so it must agree with that validation on every input.
+/// validation, so it must agree with that validation on every input: both its block
+/// check (`CUTF8Check`, where the processor has AVX2) and its loop.
 @Suite("UTF-8 check")
 struct UTF8CheckTests {
     /// Bytes that make up the edge cases of table 3-7: ASCII, continuation bytes
@@ -24,6 +25,31 @@ struct UTF8CheckTests {
         }
     }
 
+    /// The block check reads 32 bytes at a time: sequences across a block's end,
+    /// and unfinished ones at the end of the input, at every offset of two blocks.
+    @Test func agreesAcrossBlocks() {
+        var rng = SplitMix(state: 0xB10C)
+        for _ in 0..<30_000 {
+            var bytes = [UInt8](repeating: 0x61, count: rng.below(70))
+            for _ in 0..<rng.below(40) { bytes.append(rng.pick(Self.alphabet)) }
+            if rng.below(2) == 0 { bytes += [UInt8](repeating: 0x62, count: rng.below(40)) }
+            expectAgreement(bytes)
+        }
+        // Every pair of bytes that starts with a lead or continuation byte, across the
+        // first block's end and just before it.
+        for offset in [30, 31] {
+            for first in 0x80...0xFF {
+                for second in 0...0xFF {
+                    var bytes = [UInt8](repeating: 0x61, count: offset + 4)
+                    bytes[offset] = UInt8(first)
+                    bytes[offset + 1] = UInt8(second)
+                    expectAgreement(bytes)
+                    expectAgreement(Array(bytes[..<(offset + 2)]))
+                }
+            }
+        }
+    }
+
     @Test func wellFormedTextAtEveryLength() {
         let text = Array("plain ASCII, é, €, 𝄞, \u{10FFFF}\u{D7FF}\u{E000} and more ASCII after it".utf8)
         for end in 0...text.count {
@@ -33,12 +59,14 @@ struct UTF8CheckTests {
 
     private func expectAgreement(_ bytes: [UInt8]) {
         let check = bytes.withUnsafeBufferPointer { UTF8Check($0) }
+        let scalar = bytes.withUnsafeBufferPointer { UTF8Check(checkingEachSequence: $0) }
         let standard = String(validating: bytes, as: UTF8.self)
         let decoded = String(decoding: bytes, as: UTF8.self)
         let string = String(sanitizedUTF8: bytes)
         if check.isWellFormed != (standard != nil)
             || (check.isWellFormed && check.isASCII != bytes.allSatisfy { $0 < 0x80 })
             || string != decoded || !string.utf8.elementsEqual(decoded.utf8)
+            || scalar.isWellFormed != check.isWellFormed || (check.isWellFormed && scalar.isASCII != check.isASCII)
         {
             Issue.record("UTF8Check disagrees on \(bytes)")
         }
