@@ -137,9 +137,13 @@ struct UTF8XMLTokenizer: ~Copyable {
                 i &+= 1
                 runStart = i
             case ByteClass.nonASCII:
-                let length = utf8Length(at: i)
-                guard length > 0 else { return false }
-                i &+= length
+                // A run of them at once (a word of Cyrillic or Chinese), not one per
+                // trip through the plain-text scan.
+                repeat {
+                    let length = utf8Length(at: i)
+                    guard length > 0 else { return false }
+                    i &+= length
+                } while i < end && p[i] >= 0x80
             default:
                 return false
             }
@@ -387,6 +391,12 @@ struct UTF8XMLTokenizer: ~Copyable {
             // in it are left to libxml2.
             guard c != 13, let next = character(at: j) else { return false }
             j = next
+            // A run of non-ASCII characters at once.
+            while j < end && p[j] >= 0x80 {
+                let length = utf8Length(at: j)
+                guard length > 0 else { return false }
+                j &+= length
+            }
         }
     }
 
