@@ -166,6 +166,12 @@ extension String {
     /// Whether the text holds U+0000, found with memchr (not StringProtocol.contains,
     /// which goes through NSString, nor a byte-by-byte loop over every body).
     fileprivate var hasNUL: Bool {
+        // Read in place (a native string's bytes are contiguous); a copy for the others.
+        if let found = utf8.withContiguousStorageIfAvailable({
+            $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil
+        }) {
+            return found
+        }
         var copy = self
         return copy.withUTF8 { $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }
     }
