@@ -143,7 +143,8 @@ let package = Package(
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ]
         ),
-        .testTarget(name: "ProcessingTests", dependencies: ["Processing", "TidingsModel", "TestSupport"]),
+        .testTarget(
+            name: "ProcessingTests", dependencies: ["Processing", "TidingsModel", "HTMLSanitizing", "TestSupport"]),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "TidingsModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -90,7 +90,10 @@ public struct EntryProcessor: Sendable {
 
     func candidate(_ entry: Entry, feedURL: String, fetchedAt: Date) -> Candidate {
         let base = nonEmpty(entry.contentBase) ?? nonEmpty(entry.link) ?? feedURL
-        let resolve: (String) -> String? = { URLResolver.resolve($0, against: base) }
+        // The base is split into its parts once per entry, at its first relative URL,
+        // not once per URL.
+        let resolver = RelativeURLs(base: base)
+        let resolve: (String) -> String? = { resolver.resolve($0) }
         // The HTML stays UTF-8 bytes as parsed: the sanitizer reads bytes.
         let summaryBytes = nonBlank(entry.summaryUTF8)
         // Each is checked as UTF-8 once, for the two or three passes over it.
@@ -295,4 +298,21 @@ private func nonBlank(_ html: [UInt8]?) -> [UInt8]? {
     guard let first = html.firstIndex(where: { !($0 == 0x20 || (0x09...0x0D).contains($0)) }) else { return nil }
     if html[first] < 0x80 { return html }
     return String(decoding: html[first...], as: UTF8.self).contains(where: { !$0.isWhitespace }) ? html : nil
+}
+
+/// URLs resolved against one base, split into its parts at the first relative one.
+private final class RelativeURLs {
+    private let base: String
+    private var parsed: BaseURL??
+
+    init(base: String) { self.base = base }
+
+    /// `reference` made absolute, as ``URLResolver/resolve(_:against:)`` makes it.
+    func resolve(_ reference: String) -> String {
+        var cleaned = URLResolver.clean(reference)
+        if base.isEmpty || cleaned.withUTF8({ URLResolver.schemeLength($0) != nil }) { return cleaned }
+        if parsed == nil { parsed = .some(BaseURL(base)) }
+        guard case .some(.some(let parsedBase)) = parsed else { return cleaned }
+        return parsedBase.resolveRelative(cleaned)
+    }
 }

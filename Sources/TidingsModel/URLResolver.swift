@@ -40,7 +40,7 @@ public enum URLResolver {
         return nil
     }
 
-    static func clean(_ s: String) -> String {
+    package static func clean(_ s: String) -> String {
         var s = s
         let needsWork = s.withUTF8 { bytes in containsASCIIWhitespace(bytes) }
         guard needsWork else { return s }
@@ -141,7 +141,7 @@ package struct BaseURL {
     }
 
     /// `reference` (cleaned, and known to have no scheme) resolved against this base.
-    func resolveRelative(_ reference: String) -> String {
+    package func resolveRelative(_ reference: String) -> String {
         var ref = reference
         return ref.withUTF8 { bytes -> String in
             if bytes.count >= 2 && bytes[0] == UInt8(ascii: "/") && bytes[1] == UInt8(ascii: "/") {

@@ -1,4 +1,5 @@
 import Foundation
+import HTMLSanitizing
 import Processing
 import Testing
 import TidingsModel
@@ -173,6 +174,26 @@ import TidingsModel
         #expect(result.entries[2].body.contains("href=\"https://example.com/b/c.html\""))
         #expect(result.entries[3].body.contains("href=\"https://cdn.example.com/z\""))
         #expect(result.entries[3].body.contains("href=\"https://example.com/feed.xml?q=1\""))
+    }
+
+    @Test func bodyURLsResolveAsURLResolverResolvesThem() {
+        let bases = [
+            "https://base.example.net/x/y/", "https://example.com", "http://example.com/a?q=1#f",
+            "mailto:x@example.com",
+            "urn:isbn:1", "HTTPS://Example.COM/dir/file.html", "https://example.com/a/b/c",
+        ]
+        let references = [
+            "../b/c.html", "/img.png", "//cdn.example.com/z", "?q=2", "#top", "", "./x/../y", "https://abs.example/p",
+            " \tspaced.png\n", "a:b", "../../../../up", "javascript:alert(1)",
+        ]
+        let sanitizer = HTMLSanitizer()
+        for base in bases {
+            let html = references.map { "<p><a href=\"\($0)\">x</a> <img src=\"\($0)\" alt=\"\"></p>" }.joined()
+            let entry = processor.process(
+                Entry(id: "1", content: html, contentBase: base), feedURL: feedURL, fetchedAt: now)
+            let expected = sanitizer.hugoSafeBody(html) { URLResolver.resolve($0, against: base) }
+            #expect(entry.body == expected, "\(base)")
+        }
     }
 
     @Test func canonicalLinkAndCategoriesAreFilledIn() {
