@@ -34,6 +34,7 @@ let package = Package(
             providers: [.apt(["libgumbo-dev"])]
         ),
         .target(name: "CUTF8Check"),
+        .target(name: "CXMLScan"),
         .target(name: "HTMLSanitizing", dependencies: ["CGumbo", "CUTF8Check"]),
         .systemLibrary(
             name: "CLibXML2",
@@ -45,6 +46,7 @@ let package = Package(
             dependencies: [
                 "TidingsModel",
                 "CLibXML2",
+                "CXMLScan",
             ],
             swiftSettings: [
                 // The SAX callbacks mutate the reader's buffers millions of times per

@@ -1,4 +1,5 @@
 import CLibXML2
+import CXMLScan
 import Foundation
 
 /// Reads a whole UTF-8 XML document that is well-formed and plain (most feeds are)
@@ -406,6 +407,19 @@ struct UTF8XMLTokenizer: ~Copyable {
     /// are passed by the table.
     @inline(__always)
     private func skipPlain(from start: Int, _ classes: UnsafePointer<UInt8>, markup: Bool) -> Int {
+        #if arch(x86_64)
+            // Sixteen bytes at a time (`CXMLScan`), then the last few by the table.
+            var i = tidings_xml_plain_end(p, start, end, markup ? 1 : 0)
+            while i < end && classes[Int(p[i])] == ByteClass.plain { i &+= 1 }
+            return i
+        #else
+            return skipPlainByWords(from: start, classes, markup: markup)
+        #endif
+    }
+
+    /// ``skipPlain(from:_:markup:)`` eight bytes at a time.
+    @inline(__always)
+    private func skipPlainByWords(from start: Int, _ classes: UnsafePointer<UInt8>, markup: Bool) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & high != 0 }
