@@ -74,7 +74,30 @@ public enum URLResolver {
 
     /// RFC 3986 §5.2.4.
     static func removeDotSegments(_ path: some StringProtocol) -> String {
-        guard path.utf8.contains(UInt8(ascii: ".")) else { return String(path) }
+        // Most paths have dots only in names ("/img/a.jpg"): nothing to remove.
+        guard hasDotSegment(path.utf8) else { return String(path) }
+        return removingDotSegments(path)
+    }
+
+    /// Whether a segment of `path` is "." or "..".
+    static func hasDotSegment(_ path: some Collection<UInt8>) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        for byte in path {
+            if byte == UInt8(ascii: "/") {
+                if segmentLength > 0 && segmentLength == dots && dots <= 2 { return true }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return segmentLength > 0 && segmentLength == dots && dots <= 2
+    }
+
+    /// RFC 3986 §5.2.4, segment by segment.
+    static func removingDotSegments(_ path: some StringProtocol) -> String {
         var output: [Substring] = []
         let absolute = path.hasPrefix("/")
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -1,6 +1,6 @@
 import Testing
 
-import TidingsModel
+@testable import TidingsModel
 
 struct URLResolverTests {
     // RFC 3986 §5.4 examples, base "http://a/b/c/d;p?q".
@@ -30,5 +30,18 @@ struct URLResolverTests {
         #expect(URLResolver.resolve("HTTPS://Other.test/", against: "http://a/") == "HTTPS://Other.test/")
         #expect(URLResolver.scheme(of: "JavaScript:alert(1)") == "javascript")
         #expect(URLResolver.scheme(of: "1http:x") == nil)
+    }
+
+    @Test func pathsWithoutDotSegmentsAreLeftAsTheyAre() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["/", ".", "..", "a", "b.jpg", "...", ".x", "x.", "%2E"]
+        for _ in 0..<20_000 {
+            let path = (0..<Int.random(in: 0..<8, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            #expect(URLResolver.hasDotSegment(path.utf8) == segments.contains { $0 == "." || $0 == ".." }, "\(path)")
+            #expect(URLResolver.removeDotSegments(path) == URLResolver.removingDotSegments(path), "\(path)")
+        }
     }
 }
