@@ -42,8 +42,14 @@ struct ChangeDigest {
 
     /// Adds a list: its count, then each element.
     mutating func add(list: [String?]) {
-        mix(word: 2 << 56 | UInt64(list.count))
+        beginList(count: list.count)
         for element in list { add(element) }
+    }
+
+    /// Starts a list of `count` elements, to be added one by one: the same digest as
+    /// ``add(list:)`` of them, without an array made for it.
+    mutating func beginList(count: Int) {
+        mix(word: 2 << 56 | UInt64(count))
     }
 
     /// Sixteen lowercase hex digits, after a final avalanche so every input bit reaches

@@ -169,20 +169,35 @@ public struct EntryProcessor: Sendable {
         digest.add(description)
         digest.add(image)
         digest.add(body)
-        digest.add(list: authors.flatMap { [$0.name, $0.email, $0.uri] })
-        digest.add(list: categories)
-        digest.add(list: enclosures.flatMap { [$0.url, $0.type, $0.length.map { String($0) }] })
+        // The lists go in element by element, as `add(list:)` of the flattened fields
+        // would put them, without those arrays.
+        digest.beginList(count: authors.count * 3)
+        for author in authors {
+            digest.add(author.name)
+            digest.add(author.email)
+            digest.add(author.uri)
+        }
+        digest.beginList(count: categories.count)
+        for category in categories { digest.add(category) }
+        digest.beginList(count: enclosures.count * 3)
+        for enclosure in enclosures {
+            digest.add(enclosure.url)
+            digest.add(enclosure.type)
+            digest.add(enclosure.length.map { String($0) })
+        }
         return digest.hex
     }
 
     /// Collapses exact duplicates and gives entries that share a key but differ a
     /// key of their own, in document order.
     static func assignUniqueKeys(_ candidates: [Candidate]) -> [Candidate] {
+        // The usual case: every key differs, and the candidates stay as they are (not
+        // copied one by one, every string retained, with the key set again). Told
+        // with a set first: a group's array for every key cost an allocation each.
+        var seen = Set<String>(minimumCapacity: candidates.count)
+        if candidates.allSatisfy({ seen.insert($0.entry.key).inserted }) { return candidates }
         var groups: [String: [Int]] = [:]
         for (index, candidate) in candidates.enumerated() { groups[candidate.entry.key, default: []].append(index) }
-        // The usual case: every key differs, and the candidates stay as they are (not
-        // copied one by one, every string retained, with the key set again).
-        if groups.count == candidates.count { return candidates }
         var drop = Set<Int>()
         var keys = candidates.map(\.entry.key)
         for indices in groups.values where indices.count > 1 {

@@ -92,7 +92,9 @@ public struct ContentPathTemplate: Sendable {
 
     /// The candidate paths of one entry, with its slugs worked out once: a caller
     /// looking for a free path asks for attempt after attempt.
-    public func candidates(title: String, date: Date, id: String, feed: String, timeZone: TimeZone)
+    ///
+    /// `id` is worked out only when the template or an empty slug needs it.
+    public func candidates(title: String, date: Date, id: @autoclosure () -> String, feed: String, timeZone: TimeZone)
         -> PathCandidates
     {
         let parts = CalendarParts(date, timeZone: timeZone)
@@ -103,8 +105,8 @@ public struct ContentPathTemplate: Sendable {
         for segment in segments {
             for piece in segment {
                 switch piece {
-                case .token(.slug) where slug.isEmpty: slug = Slug.makeIfAny(title) ?? Slug.make(id)
-                case .token(.id) where idSlug.isEmpty: idSlug = Slug.make(id)
+                case .token(.slug) where slug.isEmpty: slug = Slug.makeIfAny(title) ?? Slug.make(id())
+                case .token(.id) where idSlug.isEmpty: idSlug = Slug.make(id())
                 case .token(.feed) where feedSlug.isEmpty: feedSlug = Slug.make(feed)
                 default: break
                 }

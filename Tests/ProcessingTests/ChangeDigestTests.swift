@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TidingsModel
 
 @testable import Processing
 
@@ -47,5 +49,39 @@ import Testing
 
     @Test func isTheSameAcrossCalls() {
         #expect(digest(["title", nil, "body"]) == digest(["title", nil, "body"]))
+    }
+
+    /// An entry's content hash puts its lists in element by element; it must stay the
+    /// digest of the flattened lists, as stored hashes were made.
+    @Test func contentHashListsAreTheFlattenedLists() {
+        let authorSets: [[Author]] = [
+            [], [Author(name: "Ann")], [Author(name: "Ann", email: "a@x", uri: "https://x"), Author(email: "b@y")],
+        ]
+        let enclosureSets: [[Enclosure]] = [
+            [], [Enclosure(url: "https://x/a.mp3", type: "audio/mpeg", length: 123)],
+            [Enclosure(url: "https://x/b.jpg"), Enclosure(url: "u", length: 0)],
+        ]
+        let categorySets: [[String]] = [[], ["world"], ["a", "", "b"]]
+        let date = Date(timeIntervalSince1970: 1_700_000_000.25)
+        for authors in authorSets {
+            for enclosures in enclosureSets {
+                for categories in categorySets {
+                    var flattened = ChangeDigest()
+                    flattened.add("T")
+                    flattened.add("https://x/l")
+                    flattened.add(String(Int64((date.timeIntervalSince1970 * 1000).rounded())))
+                    flattened.add("D")
+                    flattened.add(nil as String?)
+                    flattened.add("<p>B</p>")
+                    flattened.add(list: authors.flatMap { [$0.name, $0.email, $0.uri] })
+                    flattened.add(list: categories)
+                    flattened.add(list: enclosures.flatMap { [$0.url, $0.type, $0.length.map { String($0) }] })
+                    let hash = EntryProcessor.contentHash(
+                        title: "T", link: "https://x/l", published: date, description: "D", image: nil,
+                        body: "<p>B</p>", authors: authors, categories: categories, enclosures: enclosures)
+                    #expect(hash == flattened.hex)
+                }
+            }
+        }
     }
 }
