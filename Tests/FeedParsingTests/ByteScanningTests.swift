@@ -64,6 +64,69 @@ import Testing
         #expect(Array(buffer.bytes) == expected)
     }
 
+    /// Where the tokenizer's run of plain text ends, byte by byte.
+    private static func plainEndByByte(_ bytes: [UInt8], from start: Int, cdata: Bool) -> Int {
+        var i = start
+        while i < bytes.count {
+            let c = bytes[i]
+            let stops =
+                c == UInt8(ascii: "]") || c >= 0x80 || (c < 0x20 && c != 9 && c != 10)
+                || (!cdata && (c == UInt8(ascii: "<") || c == UInt8(ascii: "&")))
+            if stops { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// The tokenizer's plain-text scans (SSE2 here, words elsewhere) against the byte
+    /// loop, with each kind of stopping byte at every offset of a sixteen-byte block
+    /// and past the last whole block, then over random buffers.
+    @Test func tokenizerPlainScansMatchByteByByte() {
+        let stops: [UInt8] = [
+            UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: "&"), 0, 8, 11, 13, 31, 0x7F, 0x80, 0xC3, 0xFF,
+        ]
+        var buffers: [[UInt8]] = [[]]
+        for length in [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40] {
+            buffers.append(Array(repeating: UInt8(ascii: "a"), count: length))
+            for position in 0..<length {
+                for stop in stops {
+                    var bytes = (0..<length).map { UInt8(ascii: "a") &+ UInt8($0 % 26) }
+                    bytes[position] = stop
+                    buffers.append(bytes)
+                    // Tabs and line feeds are plain, but the word test finds them.
+                    bytes[position] = position % 2 == 0 ? 9 : 10
+                    buffers.append(bytes)
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("abc xyz.-_\t\n".utf8) + stops
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0..<80, using: &generator)
+            buffers.append(
+                (0..<count).map { _ in
+                    Bool.random(using: &generator)
+                        ? UInt8(ascii: "m") : alphabet.randomElement(using: &generator)!
+                })
+        }
+        for bytes in buffers {
+            for start in 0...bytes.count {
+                for cdata in [false, true] {
+                    let expected = Self.plainEndByByte(bytes, from: start, cdata: cdata)
+                    bytes.withUnsafeBufferPointer { buffer in
+                        for byWords in [false, true] {
+                            let found = UTF8XMLTokenizer.plainEnd(
+                                in: buffer, from: start, cdata: cdata, byWords: byWords)
+                            #expect(
+                                found == expected,
+                                "\(bytes) from \(start), cdata \(cdata), words \(byWords): \(found), not \(expected)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func utf8PrefixCheckSkipsASCIIWordsOnly() {
         let ascii = Array("<?xml version=\"1.0\"?><rss><channel><title>x</title></channel></rss>".utf8)
         #expect(CharsetDetection.isValidUTF8Prefix(ascii[...]))

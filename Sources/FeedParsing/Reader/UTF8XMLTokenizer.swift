@@ -407,19 +407,30 @@ struct UTF8XMLTokenizer: ~Copyable {
     /// are passed by the table.
     @inline(__always)
     private func skipPlain(from start: Int, _ classes: UnsafePointer<UInt8>, markup: Bool) -> Int {
+        Self.plainEnd(p, from: start, end: end, classes, markup: markup)
+    }
+
+    /// ``skipPlain(from:_:markup:)`` over `p[start..<end]`.
+    @inline(__always)
+    static func plainEnd(
+        _ p: UnsafePointer<UInt8>, from start: Int, end: Int, _ classes: UnsafePointer<UInt8>, markup: Bool
+    ) -> Int {
         #if arch(x86_64)
             // Sixteen bytes at a time (`CXMLScan`), then the last few by the table.
             var i = tidings_xml_plain_end(p, start, end, markup ? 1 : 0)
             while i < end && classes[Int(p[i])] == ByteClass.plain { i &+= 1 }
             return i
         #else
-            return skipPlainByWords(from: start, classes, markup: markup)
+            return plainEndByWords(p, from: start, end: end, classes, markup: markup)
         #endif
     }
 
-    /// ``skipPlain(from:_:markup:)`` eight bytes at a time.
+    /// ``plainEnd(_:from:end:_:markup:)`` eight bytes at a time: the scan where
+    /// `CXMLScan` has no vector version (compiled everywhere, and tested against it).
     @inline(__always)
-    private func skipPlainByWords(from start: Int, _ classes: UnsafePointer<UInt8>, markup: Bool) -> Int {
+    static func plainEndByWords(
+        _ p: UnsafePointer<UInt8>, from start: Int, end: Int, _ classes: UnsafePointer<UInt8>, markup: Bool
+    ) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & high != 0 }
@@ -437,6 +448,17 @@ struct UTF8XMLTokenizer: ~Copyable {
             while i < limit && classes[Int(p[i])] == ByteClass.plain { i &+= 1 }
             if i < limit || i >= end { return i }
         }
+    }
+
+    /// For tests: where a run of plain text starting at `start` ends in `bytes`, in
+    /// character data (`cdata` false: "<" and "&" end it too) or in a CDATA section,
+    /// by the scan this processor uses (`byWords` false) or by the word scan.
+    static func plainEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, cdata: Bool, byWords: Bool) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let classes = cdata ? ByteClass.cdata : ByteClass.text
+        return byWords
+            ? plainEndByWords(base, from: start, end: bytes.count, classes, markup: !cdata)
+            : plainEnd(base, from: start, end: bytes.count, classes, markup: !cdata)
     }
 
     private func processingInstruction(_ i: inout Int) -> Bool {
