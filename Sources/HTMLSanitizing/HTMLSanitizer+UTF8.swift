@@ -56,7 +56,20 @@ extension HTMLSanitizer {
         // The text is rarely longer than the markup, nor than the scalars kept
         // (at most four bytes each): one allocation instead of a doubling series.
         let capacity = min(html.count, scalarLimit > Int.max / 4 ? Int.max : scalarLimit * 4 + 4, 1 << 16)
-        var sink = PlainTextSink(policy: policy, scalarLimit: scalarLimit, capacity: capacity)
+        // Three characters past the limit are all `cut` looks at (the one after the
+        // limit, and the one after that to know it is whole): reading stops there.
+        let characterGoal = limit > Int.max / 8 ? Int.max : limit + 3
+        var sink = PlainTextSink(
+            policy: policy, scalarLimit: scalarLimit, characterGoal: characterGoal, capacity: capacity)
+        _ = FragmentReader.read(html, into: &sink)
+        return Self.cut(utf8: sink.output, limit: limit)
+    }
+
+    /// For tests: ``plainText(wellFormed:limit:)`` reading the whole text, as far
+    /// as its scalar limit, before cutting it.
+    func plainTextReadingAll(wellFormed html: UnsafeBufferPointer<UInt8>, limit: Int) -> String {
+        guard limit > 0 else { return "" }
+        var sink = PlainTextSink(policy: policy, scalarLimit: limit * 4 + 64)
         _ = FragmentReader.read(html, into: &sink)
         return Self.cut(utf8: sink.output, limit: limit)
     }

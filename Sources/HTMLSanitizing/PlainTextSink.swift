@@ -5,19 +5,26 @@ struct PlainTextSink: FragmentSink {
     let policy: SanitizerPolicy
     /// Stop once this many scalars are collected.
     let scalarLimit: Int
+    /// Stop, even within a text, once this many ASCII bytes that follow an ASCII byte
+    /// are collected: each starts a character of its own (no ASCII character is a
+    /// prepended mark, and the output holds no carriage return), so the output then
+    /// holds at least that many characters, the last of them cut at an ASCII byte.
+    let characterGoal: Int
     private(set) var output: [UInt8] = []
     private var pendingSpace = false
     private var scalarCount = 0
+    private var characterStarts = 0
     private var blocks: [Bool] = []
 
     /// `capacity`: the output's expected size (it grows past it if need be).
-    init(policy: SanitizerPolicy, scalarLimit: Int, capacity: Int = 0) {
+    init(policy: SanitizerPolicy, scalarLimit: Int, characterGoal: Int = .max, capacity: Int = 0) {
         self.policy = policy
         self.scalarLimit = scalarLimit
+        self.characterGoal = characterGoal
         output.reserveCapacity(capacity)
     }
 
-    var isFinished: Bool { scalarCount > scalarLimit }
+    var isFinished: Bool { scalarCount > scalarLimit || characterStarts >= characterGoal }
 
     mutating func restart() {
         output.removeAll(keepingCapacity: true)
@@ -45,13 +52,14 @@ struct PlainTextSink: FragmentSink {
     mutating func text(_ text: UnsafeBufferPointer<UInt8>, isChecked: Bool) {
         var index = 0
         let count = text.count
-        while index < count {
-            let run = Self.wordRun(text, from: index)
+        while index < count && !isFinished {
+            let run = Self.wordRun(text, from: index, characterBudget: characterGoal - characterStarts)
             if run.scalars > 0 {
                 if pendingSpace && !output.isEmpty { output.append(32) }
                 pendingSpace = false
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<run.end]))
                 scalarCount += run.scalars
+                characterStarts += run.characterStarts
                 index = run.end
                 continue
             }
@@ -81,19 +89,33 @@ struct PlainTextSink: FragmentSink {
 
     /// The end of the run of words from `start` that is copied as it is — non-space
     /// characters with single ASCII spaces between them, where collapsing changes
-    /// nothing — and how many non-space characters it holds (0: none starts there).
+    /// nothing — how many non-space characters it holds (0: none starts there), and
+    /// how many of its ASCII bytes follow an ASCII byte of the run. The run ends early
+    /// once that last count reaches `characterBudget`.
     @inline(__always)
-    private static func wordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, scalars: Int) {
+    private static func wordRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int, characterBudget: Int) -> (
+        end: Int, scalars: Int, characterStarts: Int
+    ) {
         let count = text.count
         var end = start
         var scalars = 0
+        var characterStarts = 0
         while end < count {
             let byte = text[end]
             if byte > 0x20 && byte < 0x80 {
+                if end > start && text[end - 1] < 0x80 {
+                    characterStarts += 1
+                    if characterStarts >= characterBudget {
+                        return (end + 1, scalars + 1, characterStarts)
+                    }
+                }
                 end += 1
                 scalars += 1
             } else if byte == 0x20 {
                 guard scalars > 0, end + 1 < count, text[end + 1] > 0x20 && text[end + 1] < 0x80 else { break }
+                // A space is a character too; counting it keeps the run's end at a
+                // printable byte.
+                if text[end - 1] < 0x80 { characterStarts += 1 }
                 end += 1
             } else if byte >= 0xC0 {
                 let length = byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
@@ -108,7 +130,7 @@ struct PlainTextSink: FragmentSink {
                 break
             }
         }
-        return (end, scalars)
+        return (end, scalars, characterStarts)
     }
 
     private static func isSpace(_ text: UnsafeBufferPointer<UInt8>, at index: Int, length: Int) -> Bool {

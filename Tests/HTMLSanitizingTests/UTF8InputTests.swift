@@ -42,6 +42,50 @@ struct UTF8InputTests {
         }
     }
 
+    @Test("Plain text stops reading three characters past its limit, and gives what reading on gives")
+    func plainTextStopsEarlyWithTheSameResult() {
+        // Pieces whose characters span several scalars (combining marks, emoji
+        // sequences, a prepended mark before digits), spaces of every kind, CJK.
+        let pieces = [
+            "word", "a", " ", "  ", "\u{A0}", "\u{2003}", "e\u{301}", "n\u{303}\u{323}",
+            "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+            "\u{1F1EB}\u{1F1F7}", "\u{600}123", "\u{915}\u{94D}\u{937}", "\u{4E2D}\u{6587}", ",", ";", ":", ".",
+            "&amp;",
+            "&nbsp;", "&#x301;", "x\u{200D}y", "\r\n", "\t",
+        ]
+        let wrappers = [("", ""), ("<b>", "</b>"), ("<p>", "</p>"), ("<script>", "</script>"), ("<br>", "")]
+        var rng = SplitMix(state: 0x7E47)
+        var checked = 0
+        for round in 0..<600 {
+            var html = ""
+            for _ in 0..<(1 + rng.below(6)) {
+                let (open, close) = wrappers[rng.below(wrappers.count)]
+                var text = ""
+                // Long runs of plain words as well as mixed pieces.
+                for _ in 0..<(rng.below(3) == 0 ? 400 : 1 + rng.below(80)) {
+                    text +=
+                        rng.below(3) == 0
+                        ? pieces[rng.below(pieces.count)] : ["lorem", " ", "ipsum", " "][rng.below(4)]
+                }
+                html += open + text + close
+            }
+            let limit = [1, 2, 5, 20, 80, 300][round % 6]
+            var bytes = Array(html.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let early = sanitizer.plainText(wellFormed: buffer, limit: limit)
+                let whole = sanitizer.plainTextReadingAll(wellFormed: buffer, limit: limit)
+                #expect(early == whole, "limit \(limit): \(html.debugDescription)")
+            }
+            bytes.removeAll()
+            checked += 1
+        }
+        #expect(checked == 600)
+        // One long paragraph is cut at a word, with the ellipsis.
+        let long = "<p>" + String(repeating: "plain words ", count: 2_000) + "</p>"
+        let text = sanitizer.plainText(html: long, limit: 30)
+        #expect(text == "plain words plain words plain…")
+    }
+
     @Test("Ill-formed UTF-8 is repaired first, as the String form's decoding repairs it")
     func illFormed() {
         var rng = SplitMix(state: 0xBAD)
