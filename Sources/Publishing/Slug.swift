@@ -15,7 +15,76 @@ public enum Slug {
     /// The slug of `text`, or `nil` when it holds nothing that transliterates to a
     /// letter or digit (emoji, symbols, scripts ICU cannot romanize).
     static func makeIfAny(_ text: String, maxLength: Int = 80) -> String? {
+        if let latin = latinSlug(text, maxLength: maxLength) { return latin }
+        return romanizedSlug(text, maxLength: maxLength)
+    }
+
+    /// ``makeIfAny(_:maxLength:)`` through the romanized text, for every script.
+    static func romanizedSlug(_ text: String, maxLength: Int) -> String? {
         slug(ofRomanized: asciiTransliteration(sluggedPart(of: text, maxLength: maxLength)), maxLength: maxLength)
+    }
+
+    /// ``romanizedSlug(_:maxLength:)`` of a text of ASCII, Latin letters and
+    /// typographic punctuation (most news titles) in one pass: each scalar's
+    /// romanization (itself, or its entry in the Latin table) goes straight into the
+    /// slug, with no romanized string, and the slug is made a String once. Nil when the
+    /// text holds anything else, or is longer than the part a slug is made from; `.some(nil)`
+    /// when it holds no letter or digit.
+    static func latinSlug(_ text: String, maxLength: Int) -> String?? {
+        guard text.utf8.count <= max(256, maxLength * 4), maxLength >= 0 else { return nil }
+        // A hyphen and a letter can land together just past the limit + 1 checked below.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength + 3) { buffer in
+            var count = 0
+            var pendingHyphen = false
+            var full = false
+            @inline(__always) func add(_ byte: UInt8) {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if pendingHyphen && count > 0 {
+                        buffer[count] = UInt8(ascii: "-")
+                        count &+= 1
+                    }
+                    pendingHyphen = false
+                    buffer[count] = byte
+                    count &+= 1
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    if pendingHyphen && count > 0 {
+                        buffer[count] = UInt8(ascii: "-")
+                        count &+= 1
+                    }
+                    pendingHyphen = false
+                    buffer[count] = byte &+ 32
+                    count &+= 1
+                case UInt8(ascii: "'"):
+                    return
+                default:
+                    pendingHyphen = true
+                }
+                if count > maxLength &+ 1 { full = true }
+            }
+            for scalar in text.unicodeScalars {
+                let value = scalar.value
+                if value < 0x80 {
+                    add(UInt8(value))
+                } else if let index = latinTableIndex(value) {
+                    for byte in latinTable[index] where !full { add(byte) }
+                } else {
+                    return nil
+                }
+                if full { break }
+            }
+            // `truncate`, in place.
+            if count > maxLength {
+                let cutAtWord = buffer[maxLength] != UInt8(ascii: "-")
+                count = maxLength
+                if cutAtWord, let hyphen = buffer[..<count].lastIndex(of: UInt8(ascii: "-")), hyphen > maxLength / 2 {
+                    count = hyphen
+                }
+            }
+            while count > 0 && buffer[count &- 1] == UInt8(ascii: "-") { count &-= 1 }
+            guard count > 0 else { return .some(nil) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
     }
 
     /// The start of `text` a slug of at most `maxLength` bytes is made from: a slug

@@ -200,6 +200,39 @@ struct SlugTests {
         // Only the slugged start of a title counts.
         #expect(!Slug.needsFirstRomanization(String(repeating: "a", count: 400) + " ჰ"))
     }
+
+    @Test("One pass over Latin titles gives the slug the romanized text gives")
+    func latinSlugMatchesRomanizedSlug() {
+        let latin: [String] = [
+            "a", "Z", "9", " ", "  ", "-", "'", "\u{2019}", ":", "\"", "é", "Ü", "ß", "Æ", "ø", "Ł", "đ", "ŉ", "ſ",
+            "\u{A0}", "½",
+            "©", "\u{2014}", "\u{2026}", "\u{2030}", "\u{2044}", "\u{205E}", "\u{17F}", "\u{100}", "word", "Word", "x1",
+        ]
+        // Other scripts, for the general path (the one-pass slug must decline them).
+        let others = ["\u{4E2D}", "д", "Ω", "\u{1F600}", "e\u{301}", "\u{2060}", "\u{180}"]
+        var rng = SplitMix(state: 0x5106)
+        var declined = 0
+        for round in 0..<3_000 {
+            var title = ""
+            let pieces = rng.below(4) == 0 ? 200 + rng.below(200) : 1 + rng.below(40)
+            for _ in 0..<pieces {
+                title += rng.below(50) == 0 ? others[rng.below(others.count)] : latin[rng.below(latin.count)]
+            }
+            let maxLength = [0, 1, 2, 3, 7, 20, 80][round % 7]
+            let expected = Slug.romanizedSlug(title, maxLength: maxLength)
+            if let latin = Slug.latinSlug(title, maxLength: maxLength) {
+                #expect(latin == expected, "\(title.debugDescription), \(maxLength)")
+            } else {
+                declined += 1
+            }
+            #expect(Slug.makeIfAny(title, maxLength: maxLength) == expected, "\(title.debugDescription), \(maxLength)")
+        }
+        // Both kinds of title were met.
+        #expect(declined > 100 && declined < 2_900)
+        #expect(Slug.latinSlug("Crème Brûlée à la carte", maxLength: 80) == "creme-brulee-a-la-carte")
+        #expect(Slug.latinSlug("\u{4E2D}\u{6587}", maxLength: 80) == nil)
+        #expect(Slug.latinSlug("\u{2014}!", maxLength: 80) == .some(nil))
+    }
 }
 
 @Suite("ContentPathTemplate")
