@@ -321,7 +321,13 @@ public final class FeedStreamParser {
         switch mode {
         case .json:
             if jsonTooLarge { throw .tooLarge(limit: options.maxJSONLength) }
-            let feed = try JSONFeedReader.read(json, documentURL: options.baseURL, warnings: &warnings)
+            let feed: Feed
+            if let wholeJSON {
+                warnings = wholeJSON.warnings
+                feed = try wholeJSON.feed.get()
+            } else {
+                feed = try JSONFeedReader.read(json, documentURL: options.baseURL, warnings: &warnings)
+            }
             if let onEntry { feed.entries.forEach(onEntry) }
             return ParsedFeed(feed: feed, warnings: warnings.all, encoding: encoding)
         case .xml, .tokenized:
@@ -374,7 +380,12 @@ public final class FeedStreamParser {
                 let rest = UnsafeBufferPointer(rebasing: utf8[start.offset...])
                 if start.isJSON {
                     mode = .json
-                    appendJSON(rest)
+                    if final && json.isEmpty && !jsonTooLarge {
+                        // The whole document at once (a fetched body): read in place.
+                        readWholeJSON(rest)
+                    } else {
+                        appendJSON(rest)
+                    }
                 } else {
                     // The declaration names the encoding the bytes had; the reader gets
                     // UTF-8 and would otherwise trip over names it does not know.
@@ -436,8 +447,27 @@ public final class FeedStreamParser {
         if final { reportRepairs() }
     }
 
+    /// A JSON document read where it was given whole, with the warnings up to it and
+    /// its own: what `finish` returns or throws.
+    private var wholeJSON: (feed: Result<Feed, FeedParsingError>, warnings: WarningCollector)?
+
+    private func readWholeJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= options.maxJSONLength else {
+            jsonTooLarge = true
+            return
+        }
+        // Every early warning is in by now: the document was given whole.
+        var warnings = earlyWarnings
+        let feed = Result { () throws(FeedParsingError) in
+            try JSONFeedReader.read(bytes, documentURL: options.baseURL, warnings: &warnings)
+        }
+        wholeJSON = (feed, warnings)
+    }
+
     private func appendJSON(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard !jsonTooLarge else { return }
+        // Nothing follows a document given whole.
+        guard wholeJSON == nil else { return }
         if json.count + bytes.count > options.maxJSONLength {
             jsonTooLarge = true
             json = []

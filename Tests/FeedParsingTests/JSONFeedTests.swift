@@ -76,4 +76,62 @@ struct JSONFeedTests {
         #expect(throws: FeedParsingError.self) { try parse(#"{"hello":"world"}"#) }
         #expect(throws: FeedParsingError.self) { try parse("{") }
     }
+
+    /// A document read where it was given whole (a fetched body) against the same
+    /// document given in chunks, which is copied and read at the end.
+    @Test("a JSON document given whole is read in place, as the same document in chunks")
+    func wholeDocumentReadsAsChunks() throws {
+        let feed =
+            #"{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1","url":"/a","content_html":"<p>é</p>"}]}"#
+        let plain = #"{"version":"https://jsonfeed.org/version/1.1","title":"T","items":[{"id":"1"}]}"#
+        let documents: [(String, [UInt8], FeedParser.Options)] = [
+            ("valid", Array(feed.utf8), .init(baseURL: "https://example.test/feed.json")),
+            ("byte-order mark", [0xEF, 0xBB, 0xBF] + Array(feed.utf8), .init()),
+            ("white space before it", Array(("\n\t " + plain).utf8), .init()),
+            ("no version", Array(#"{"title":"T","items":[{"id":"1"}]}"#.utf8), .init()),
+            ("text after it", Array((feed + " x").utf8), .init()),
+            ("not an object", Array("[1, 2]".utf8), .init()),
+            ("bad syntax", Array(#"{"version": "x",\n "items": [ {"id": 1,, } ]}"#.utf8), .init()),
+            ("too large", Array(feed.utf8), .init(maxJSONLength: 40)),
+            (
+                "windows-1252",
+                Array(#"{"version":"https://jsonfeed.org/version/1","title":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8),
+                .init(contentType: "application/feed+json; charset=windows-1252")
+            ),
+        ]
+        for (name, bytes, options) in documents {
+            let whole = Result { () throws(FeedParsingError) in try FeedParser.parse(bytes, options: options) }
+            let parser = FeedStreamParser(options: options)
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + 5, bytes.count)
+                bytes[offset..<end].withUnsafeBufferPointer { parser.consume($0) }
+                offset = end
+            }
+            let chunked = Result { () throws(FeedParsingError) in try parser.finish() }
+            switch (whole, chunked) {
+            case (.success(let a), .success(let b)):
+                #expect(a.feed == b.feed, "\(name)")
+                #expect(a.warnings.map(\.message) == b.warnings.map(\.message), "\(name)")
+                #expect(a.encoding == b.encoding, "\(name)")
+            case (.failure(let a), .failure(let b)):
+                #expect("\(a)" == "\(b)", "\(name)")
+            default:
+                Issue.record("\(name): \(whole) against \(chunked)")
+            }
+        }
+        // The cases do what their names say.
+        let spaced = try FeedParser.parse(Array(("\n\t " + plain).utf8))
+        #expect(spaced.feed.entries.count == 1)
+        #expect(throws: FeedParsingError.self) {
+            try FeedParser.parse(Array(feed.utf8), options: .init(maxJSONLength: 40))
+        }
+        // JSON is read as UTF-8 whatever the header says (RFC 8259): a stray byte is
+        // replaced, either way.
+        let stray = try FeedParser.parse(
+            Array(#"{"version":"https://jsonfeed.org/version/1","title":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8),
+            options: .init(contentType: "application/feed+json; charset=windows-1252"))
+        #expect(stray.feed.title == "caf\u{FFFD}")
+    }
+
 }

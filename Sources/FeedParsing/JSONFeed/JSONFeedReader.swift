@@ -14,21 +14,28 @@ enum JSONFeedReader {
     static func read(_ data: [UInt8], documentURL: String?, warnings: inout WarningCollector) throws(FeedParsingError)
         -> Feed
     {
+        try data.withUnsafeBufferPointer { (buffer) throws(FeedParsingError) in
+            try read(buffer, documentURL: documentURL, warnings: &warnings)
+        }
+    }
+
+    /// ``read(_:documentURL:warnings:)`` of a document in place (a fetched body, read
+    /// whole), without a copy of it.
+    static func read(_ data: UnsafeBufferPointer<UInt8>, documentURL: String?, warnings: inout WarningCollector)
+        throws(FeedParsingError) -> Feed
+    {
         let document: JSONFeedDocument
-        do {
-            document = try data.withUnsafeBufferPointer { (buffer) throws(JSONScanner.SyntaxError) in
-                var scanner = JSONScanner(buffer)
-                guard scanner.peek() == UInt8(ascii: "{") else {
-                    throw JSONScanner.SyntaxError(message: "the document is not a JSON object", offset: scanner.offset)
-                }
-                let document = try JSONFeedDocument(&scanner)
-                if !scanner.atEnd() {
-                    throw JSONScanner.SyntaxError(message: "text after the end of the object", offset: scanner.offset)
-                }
-                return document
+        do throws(JSONScanner.SyntaxError) {
+            var scanner = JSONScanner(data)
+            guard scanner.peek() == UInt8(ascii: "{") else {
+                throw JSONScanner.SyntaxError(message: "the document is not a JSON object", offset: scanner.offset)
+            }
+            document = try JSONFeedDocument(&scanner)
+            if !scanner.atEnd() {
+                throw JSONScanner.SyntaxError(message: "text after the end of the object", offset: scanner.offset)
             }
         } catch {
-            let position = data.withUnsafeBufferPointer { JSONScanner($0).position(of: error.offset) }
+            let position = JSONScanner(data).position(of: error.offset)
             throw .invalidJSON("line \(position.line), column \(position.column): \(error.message)")
         }
         return try adapt(document, documentURL: documentURL, warnings: &warnings)
