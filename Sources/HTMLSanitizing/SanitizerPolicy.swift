@@ -147,22 +147,53 @@ struct SanitizerPolicy: Sendable {
         }
     }
 
-    var allowedElements: TagSet
-    var droppedElements: TagSet
-    /// Allowed names gumbo has no tag for.
-    var allowedUnknownNames: Set<[UInt8]>
-    var attributes: AttributeTable
-    /// Extra attribute names longer than a ``NameKey`` holds.
-    var longAttributes: Set<[UInt8]>
-    var iframeHosts: [HostPattern]
-    var trackers: [HostPattern]
-    var trackingParameters: [(name: [UInt8], isPrefix: Bool)]
-    var schemes: [PackedScheme]
-    var linkTargets: HTMLSanitizer.LinkTargetPolicy
-    var permissive: Bool
-    var maximumDepth: Int
+    let allowedElements: TagSet
+    let droppedElements: TagSet
+    let linkTargets: HTMLSanitizer.LinkTargetPolicy
+    let permissive: Bool
+    let maximumDepth: Int
     /// Permissive mode: form controls, written with `disabled` forced on.
-    var disabledControls: TagSet
+    let disabledControls: TagSet
+
+    /// The policy's tables, shared by its copies. Each sink and URL filter holds a copy,
+    /// and every body makes several: with the tables stored in the policy itself, each
+    /// copy retained seven objects that every thread shares (and released them after),
+    /// atomics on cache lines the two cores passed back and forth.
+    private final class Tables: Sendable {
+        let allowedUnknownNames: Set<[UInt8]>
+        let attributes: AttributeTable
+        let longAttributes: Set<[UInt8]>
+        let iframeHosts: [HostPattern]
+        let trackers: [HostPattern]
+        let trackingParameters: [(name: [UInt8], isPrefix: Bool)]
+        let schemes: [PackedScheme]
+
+        init(
+            allowedUnknownNames: Set<[UInt8]>, attributes: AttributeTable, longAttributes: Set<[UInt8]>,
+            iframeHosts: [HostPattern], trackers: [HostPattern], trackingParameters: [(name: [UInt8], isPrefix: Bool)],
+            schemes: [PackedScheme]
+        ) {
+            self.allowedUnknownNames = allowedUnknownNames
+            self.attributes = attributes
+            self.longAttributes = longAttributes
+            self.iframeHosts = iframeHosts
+            self.trackers = trackers
+            self.trackingParameters = trackingParameters
+            self.schemes = schemes
+        }
+    }
+
+    private let tables: Tables
+
+    /// Allowed names gumbo has no tag for.
+    var allowedUnknownNames: Set<[UInt8]> { _read { yield tables.allowedUnknownNames } }
+    var attributes: AttributeTable { _read { yield tables.attributes } }
+    /// Extra attribute names longer than a ``NameKey`` holds.
+    var longAttributes: Set<[UInt8]> { _read { yield tables.longAttributes } }
+    var iframeHosts: [HostPattern] { _read { yield tables.iframeHosts } }
+    var trackers: [HostPattern] { _read { yield tables.trackers } }
+    var trackingParameters: [(name: [UInt8], isPrefix: Bool)] { _read { yield tables.trackingParameters } }
+    var schemes: [PackedScheme] { _read { yield tables.schemes } }
 
     /// What permissive mode puts before ids, names and classes, so that feed
     /// content can neither clobber the reader page's globals (`window.x`,
@@ -200,7 +231,6 @@ struct SanitizerPolicy: Sendable {
         }
         allowedElements = allowed
         droppedElements = dropped
-        allowedUnknownNames = unknownNames
         disabledControls = options.permissive ? ElementSets.disabledControls : TagSet()
 
         func tags(_ list: [GumboTag]) -> TagSet { TagSet(list) }
@@ -275,15 +305,14 @@ struct SanitizerPolicy: Sendable {
                 long.insert(Array(lower.utf8))
             }
         }
-        attributes = AttributeTable(rules)
-        longAttributes = long
-        iframeHosts = options.iframeHosts.map(HostPattern.init)
-        trackers = options.trackers.map(HostPattern.init)
-        trackingParameters = options.trackingParameters.map { name in
+        let trackingParameters = options.trackingParameters.map { name in
             name.hasSuffix("*")
                 ? (Array(name.dropLast().lowercased().utf8), true) : (Array(name.lowercased().utf8), false)
         }
-        schemes = options.allowedSchemes.compactMap { PackedScheme($0) }
+        tables = Tables(
+            allowedUnknownNames: unknownNames, attributes: AttributeTable(rules), longAttributes: long,
+            iframeHosts: options.iframeHosts.map(HostPattern.init), trackers: options.trackers.map(HostPattern.init),
+            trackingParameters: trackingParameters, schemes: options.allowedSchemes.compactMap { PackedScheme($0) })
         linkTargets = options.linkTargets
         permissive = options.permissive
         maximumDepth = max(1, options.maximumDepth)
