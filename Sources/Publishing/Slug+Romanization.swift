@@ -28,9 +28,10 @@ extension Slug {
     }
 
     /// Whether `scalar` may be romanized by ICU: anything but ASCII, the Latin letters
-    /// and punctuation of the table, and emoji.
+    /// and punctuation of the table, emoji, and the ideographs of ``HanReadings``.
     static func reachesICU(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         return value >= 0x80 && !isLatinOrPunctuation(scalar) && !isPictograph(value) && !extendsEmoji(value)
+            && !HanReadings.covers(value)
     }
 }

@@ -176,6 +176,11 @@ public enum Slug {
             } else if isPictograph(value) || (inEmoji && extendsEmoji(value)) {
                 out.append(UInt8(ascii: " "))
                 inEmoji = true
+            } else if let reading = HanReadings.romanization(of: value) {
+                // What `asciiRomanization` gives an ideograph, without ICU.
+                out.append(contentsOf: reading)
+                out.append(UInt8(ascii: " "))
+                inEmoji = false
             } else if standsAlone(value), let romanized = ASCIITransliterator.shared.asciiRomanization(of: scalar) {
                 out.append(contentsOf: romanized)
                 inEmoji = false

@@ -28,6 +28,10 @@ final class ASCIITransliterator: Sendable {
 
     /// `character` transliterated, remembered for the next time.
     func transliterate(_ character: Character) -> String? {
+        let scalars = character.unicodeScalars
+        if scalars.count == 1, let reading = HanReadings.romanization(of: scalars.first!.value) {
+            return String(decoding: reading, as: UTF8.self)
+        }
         if let known = memo.withLock({ $0[character] }) { return known }
         guard let result = transliterate(String(character)) else { return nil }
         memo.withLock { memo in
@@ -44,6 +48,7 @@ final class ASCIITransliterator: Sendable {
     /// The ASCII romanization of `scalar` taken as a character of its own (followed by a
     /// space when it is an ideograph), or nil when ICU gives anything but ASCII.
     func asciiRomanization(of scalar: Unicode.Scalar) -> [UInt8]? {
+        if let reading = HanReadings.romanization(of: scalar.value) { return Array(reading) + [UInt8(ascii: " ")] }
         if let known = scalarMemo.withLock({ $0[scalar.value] }) { return known }
         var romanized: [UInt8]? = nil
         if let text = transliterate(String(scalar)), text.utf8.allSatisfy({ $0 < 0x80 }) {
