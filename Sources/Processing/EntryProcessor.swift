@@ -276,7 +276,71 @@ public struct EntryProcessor: Sendable {
         }
         let previousWasSpace = endsWithSpace
         if clean && !previousWasSpace { return text }
+        // Titles indented in their XML, or with doubled or non-breaking spaces.
+        if let collapsed = text.withUTF8(Self.collapsedWhiteSpace) { return collapsed }
         return text.split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+    }
+
+    /// The words of `bytes` (valid UTF-8) joined by single spaces, as splitting at
+    /// white-space characters and joining gives, in one pass over the bytes; nil when a
+    /// white-space scalar is followed by one that might belong to the same character (a
+    /// combining mark, a joiner, an emoji modifier after a space), left to the
+    /// character-by-character path.
+    ///
+    /// Every white-space scalar starts a character of its own (none extends the one
+    /// before); what follows it starts another when it is ASCII, white space, or a
+    /// letter (not a modifier letter), number, punctuation, math, currency or other
+    /// symbol, none of which extends a character. CR LF, one character, is white space
+    /// either way.
+    static func collapsedWhiteSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var spaceLength = 0
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                spaceLength = 1
+            } else if byte >= 0x80 && Self.isNonASCIIWhiteSpace(bytes, at: index) {
+                spaceLength = byte == 0xC2 ? 2 : 3
+            }
+            if spaceLength > 0 {
+                index += spaceLength
+                pendingSpace = true
+                if index < bytes.count && bytes[index] >= 0x80 && !Self.isNonASCIIWhiteSpace(bytes, at: index)
+                    && !Self.startsCharacter(bytes, at: index)
+                {
+                    return nil
+                }
+                continue
+            }
+            if pendingSpace && !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether the non-ASCII scalar at `index` always starts a character of its own:
+    /// a letter but a modifier letter, a number, punctuation, or a math, currency or
+    /// other symbol (no such scalar extends the character before it).
+    private static func startsCharacter(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let lead = bytes[index]
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard index + length <= bytes.count else { return false }
+        var value = UInt32(lead) & (0x7F >> UInt32(length))
+        for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .otherLetter, .decimalNumber, .letterNumber,
+            .otherNumber, .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+            .initialPunctuation, .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol, .otherSymbol:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Whether the UTF-8 sequence at `index` is one of Unicode's non-ASCII white space
