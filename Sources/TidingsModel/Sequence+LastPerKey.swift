@@ -15,10 +15,12 @@ extension Sequence {
         chosen.reserveCapacity(elements.count)
         for index in elements.indices {
             let name = key(elements[index])
-            if let place = slot[name] {
+            // One lookup for a new key (keys are long strings: hashing is the cost);
+            // a repeated one, rare, puts its first place back.
+            if let place = slot.updateValue(chosen.count, forKey: name) {
+                slot[name] = place
                 chosen[place] = index
             } else {
-                slot[name] = chosen.count
                 chosen.append(index)
             }
         }
