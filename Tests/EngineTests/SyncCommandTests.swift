@@ -149,13 +149,13 @@ struct SyncCommandTests {
     /// Runs `body` with a folder, a server and a config for a run over `count` feeds
     /// served slowly (a tenth of a second each, one at a time), four in flight.
     static func withSlowFeeds(
-        _ count: Int, _ body: (_ folder: URL, _ server: LoopbackHTTPServer, _ config: String) throws -> Void
-    ) throws {
+        _ count: Int, _ body: (_ folder: URL, _ server: LoopbackHTTPServer, _ config: String) async throws -> Void
+    ) async throws {
         let folder = try Self.makeFolder("slow")
         defer { try? FileManager.default.removeItem(at: folder) }
         let (server, config) = try slowFeeds(count, in: folder)
         defer { server.stop() }
-        try body(folder, server, config)
+        try await body(folder, server, config)
     }
 
     static func slowFeeds(_ count: Int, in folder: URL) throws -> (LoopbackHTTPServer, config: String) {
@@ -196,11 +196,28 @@ struct SyncCommandTests {
         return config
     }
 
+    /// How an interrupted `tidings sync` ended, and what it wrote.
+    struct Interrupted: Sendable {
+        var reason: Process.TerminationReason
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
     /// Starts `tidings sync` on `config`, and sends it `signals` times `signal` (0.02 s
-    /// apart) once the server has answered `after` requests; returns it exited.
+    /// apart) once the server has answered `after` requests; returns once it exited.
+    /// It is watched from a thread of its own, not one of the test pool's (`offPool`).
     static func interruptedSync(
         config: String, server: LoopbackHTTPServer, after: Int, signals: Int, signal: Int32 = SIGINT
-    ) throws -> (process: Process, stdout: String, stderr: String) {
+    ) async throws -> Interrupted {
+        try await offPool {
+            try watchInterruptedSync(config: config, server: server, after: after, signals: signals, signal: signal)
+        }
+    }
+
+    private static func watchInterruptedSync(
+        config: String, server: LoopbackHTTPServer, after: Int, signals: Int, signal: Int32
+    ) throws -> Interrupted {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TidingsBinary.path)
         process.arguments = ["sync", "--config", config]
@@ -218,17 +235,19 @@ struct SyncCommandTests {
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         let err = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        return Interrupted(
+            reason: process.terminationReason, status: process.terminationStatus,
+            stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
     @Test("Ctrl-C starts no more feeds, finishes those in flight and says what was done; the next run does the rest")
-    func ctrlCStopsGracefully() throws {
+    func ctrlCStopsGracefully() async throws {
         let count = 40
-        try Self.withSlowFeeds(count) { folder, server, config in
-            let (process, stdout, stderr) = try Self.interruptedSync(
-                config: config, server: server, after: 5, signals: 1)
+        try await Self.withSlowFeeds(count) { folder, server, config in
+            let run = try await Self.interruptedSync(config: config, server: server, after: 5, signals: 1)
+            let (stdout, stderr) = (run.stdout, run.stderr)
             // It ends by the signal, once done, so that a shell script running it stops too.
-            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT, "\(stderr)")
+            #expect(run.reason == .uncaughtSignal && run.status == SIGINT, "\(stderr)")
             #expect(stderr.contains("tidings: interrupted: finishing the feeds in flight"), "\(stderr)")
             #expect(stderr.contains("tidings: error: the run was interrupted; the next run picks up where it stopped"))
             let done = stdout.firstMatch(of: /synced (\d+) feeds?: (\d+) new entr/).map { (Int($0.1)!, Int($0.2)!) }
@@ -238,7 +257,7 @@ struct SyncCommandTests {
             #expect(files() == done?.0, "\(stdout)")
             #expect(!stderr.contains("warning"), "no feed failed: \(stderr)")
 
-            let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+            let rest = try await ChildProcess.running(TidingsBinary.path, ["sync", "--config", config])
             #expect(rest.status == 0, "\(rest.stderr)")
             #expect(rest.stdout.hasPrefix("synced \(count - (done?.0 ?? 0)) feeds: "), "\(rest.stdout)")
             #expect(files() == count)
@@ -246,28 +265,30 @@ struct SyncCommandTests {
     }
 
     @Test("SIGTERM (systemd stopping a service) stops a run the same way, and says so")
-    func sigtermStopsGracefully() throws {
-        try Self.withSlowFeeds(20) { folder, server, config in
-            let (process, stdout, stderr) = try Self.interruptedSync(
+    func sigtermStopsGracefully() async throws {
+        try await Self.withSlowFeeds(20) { folder, server, config in
+            let run = try await Self.interruptedSync(
                 config: config, server: server, after: 3, signals: 1, signal: SIGTERM)
-            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+            let (stdout, stderr) = (run.stdout, run.stderr)
+            #expect(run.reason == .uncaughtSignal && run.status == SIGTERM)
             #expect(stderr.contains("finishing the feeds in flight (a second SIGTERM stops at once)"), "\(stderr)")
             #expect(stdout.hasPrefix("synced "), "\(stdout)")
-            let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+            let rest = try await ChildProcess.running(TidingsBinary.path, ["sync", "--config", config])
             #expect(rest.status == 0, "\(rest.stderr)")
             #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == 20)
         }
     }
 
     @Test("a second Ctrl-C ends the run at once, and the next run still finishes the job")
-    func secondCtrlCStopsAtOnce() throws {
+    func secondCtrlCStopsAtOnce() async throws {
         let count = 40
-        try Self.withSlowFeeds(count) { folder, server, config in
-            let (process, stdout, _) = try Self.interruptedSync(config: config, server: server, after: 5, signals: 2)
-            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+        try await Self.withSlowFeeds(count) { folder, server, config in
+            let run = try await Self.interruptedSync(config: config, server: server, after: 5, signals: 2)
+            let stdout = run.stdout
+            #expect(run.reason == .uncaughtSignal && run.status == SIGINT)
             #expect(!stdout.contains("synced"), "\(stdout)")
 
-            let rest = try ChildProcess.run(TidingsBinary.path, ["sync", "--config", config])
+            let rest = try await ChildProcess.running(TidingsBinary.path, ["sync", "--config", config])
             #expect(rest.status == 0, "\(rest.stderr)")
             #expect(Harness.files(in: folder.appendingPathComponent("out").path).count == count)
         }

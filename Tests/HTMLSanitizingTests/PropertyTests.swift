@@ -120,11 +120,10 @@ struct HostileInputTests {
         #expect(sanitizer.plainText(html: html) == "x")
     }
 
-    @Test func deepNestingThroughGumbo() {
+    @Test func deepNestingThroughGumbo() async {
         let html = String(repeating: "<span><font>", count: 50_000)
-        #expect(
-            sanitizer.sanitize(html, engine: .gumbo) == String(repeating: "<span>", count: 256)
-                + String(repeating: "</span>", count: 256))
+        let output = await offPool { sanitizer.sanitize(html, engine: .gumbo) }
+        #expect(output == String(repeating: "<span>", count: 256) + String(repeating: "</span>", count: 256))
     }
 
     @Test func fiveMegabytes() {
@@ -171,10 +170,10 @@ struct HostileInputTests {
         #expect(sanitizer.firstImage(html: "") == nil)
     }
 
-    @Test func manyAttributesAndLongValues() {
+    @Test func manyAttributesAndLongValues() async {
         let attributes = (0..<5_000).map { " a\($0)=\"\($0)\"" }.joined()
         let long = String(repeating: "x", count: 1_000_000)
-        let output = sanitizer.sanitize("<p\(attributes) title=\"\(long)\">y</p>")
+        let output = await offPool { sanitizer.sanitize("<p\(attributes) title=\"\(long)\">y</p>") }
         #expect(output == "<p title=\"\(long)\">y</p>")
     }
 

@@ -27,6 +27,14 @@ public struct ChildProcess: Sendable {
     /// Peak resident memory, from wait4.
     public var maxRSSKilobytes: Int
 
+    /// ``run(_:_:stdin:environment:)`` from an async test: the child is waited for
+    /// on a thread of its own, not on one of the cooperative pool's (see `offPool`).
+    public static func running(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]
+    ) async throws -> ChildProcess {
+        try await offPool { try run(executable, arguments, stdin: stdin, environment: environment) }
+    }
+
     /// Runs `executable` with `arguments` to completion, in this process's environment
     /// with `environment` added.
     public static func run(
